@@ -1,0 +1,1 @@
+"""Open Yibao Budgets: medical-insurance bureau budget disclosures → open data and a static site."""
