@@ -1,0 +1,109 @@
+"""Stage 1 — extract: any source file → SourceText (pages → lines, with page and line numbers).
+
+Text and Markdown files may be UTF-8 or GB18030/GBK (detected, not assumed); PDFs go through
+pdfplumber (`yibao.pdf`). Whatever cannot be read raises `UnreadableDocument` with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import UnreadableDocument
+from .model import Line, SourceText
+
+MAX_FILE_BYTES = 50 * 1024 * 1024  # stated limit: larger files are refused, not half-read
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+PDF_SUFFIXES = {".pdf"}
+DOCUMENT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+
+_MARKDOWN_PREFIX = re.compile(r"^\s{0,3}(#{1,6}\s+|[-*+]\s+(?=\S))")
+_BOLD = re.compile(r"\*\*(\S(?:.*?\S)?)\*\*")
+
+
+def read_source(path: Path) -> SourceText:
+    size = path.stat().st_size
+    if size == 0:
+        raise UnreadableDocument("文件为空 (empty file: 0 bytes)")
+    if size > MAX_FILE_BYTES:
+        raise UnreadableDocument(
+            f"文件过大：{size} 字节，上限 {MAX_FILE_BYTES} 字节 "
+            f"(file too large: {size} bytes, the limit is {MAX_FILE_BYTES}; split the document)"
+        )
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        from .pdf import read_pdf  # imported here so text-only runs need no PDF stack
+
+        return pages_to_source(read_pdf(path))
+    if suffix in TEXT_SUFFIXES:
+        return text_to_source(decode_text(path.read_bytes()))
+    raise UnreadableDocument(
+        f"不支持的文件类型 {suffix or '(无扩展名)'} "
+        f"(unsupported file type; use .pdf, .txt or .md)"
+    )
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 first (with or without BOM), then GB18030 (a superset of GBK and GB2312)."""
+    if b"\x00" in data[:4096] or _control_ratio(data[:4096]) > 0.05:
+        raise UnreadableDocument(
+            "不是文本文件：含有二进制数据 (binary data in a text file; upload the PDF or a UTF-8 text)"
+        )
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "gb18030" and not _looks_like_chinese(text):
+            break
+        return text
+    raise UnreadableDocument(
+        "无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030）"
+        " (unknown text encoding: save the file as UTF-8)"
+    )
+
+
+def _control_ratio(sample: bytes) -> float:
+    if not sample:
+        return 0.0
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(sample)
+
+
+def _looks_like_chinese(text: str) -> bool:
+    sample = text[:4000]
+    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    return cjk >= max(1, len(sample) // 20)
+
+
+def clean_line(raw: str) -> str:
+    """Normalise spaces and drop Markdown decoration; tabs (cell separators) are kept."""
+    text = raw.replace("\u3000", " ").replace("\xa0", " ").replace("\r", "")
+    text = _MARKDOWN_PREFIX.sub("", text)
+    text = _BOLD.sub(r"\1", text)
+    return text.rstrip(" ")
+
+
+def text_to_source(text: str) -> SourceText:
+    """Split text into lines. Pages break at form feeds; text extracted from a PDF page by page
+    also starts each page with a single space, which is taken as a page break too."""
+    lines: list[Line] = []
+    page = 1
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if "\f" in raw:
+            page += raw.count("\f")
+            raw = raw.replace("\f", "")
+        elif number > 1 and re.match(r"^ (?! )\S", raw):
+            page += 1
+        lines.append(Line(page=page, number=number, text=clean_line(raw).strip(" ")))
+    return SourceText(lines=lines, pages=page)
+
+
+def pages_to_source(pages: list[list[str]]) -> SourceText:
+    lines: list[Line] = []
+    number = 0
+    for page_no, page_lines in enumerate(pages, start=1):
+        for raw in page_lines:
+            number += 1
+            lines.append(Line(page=page_no, number=number, text=clean_line(raw).strip(" ")))
+    return SourceText(lines=lines, pages=len(pages))

@@ -1,0 +1,220 @@
+"""The domain: what a disclosure holds once it has been read.
+
+Every object keeps where it came from (page and line of the source text), so that any number in
+the data package can be traced back to the printed table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of source text. Table rows read from a PDF keep their cells separated by tabs."""
+
+    page: int
+    number: int  # 1-based line number in the whole document
+    text: str
+
+
+@dataclass
+class SourceText:
+    """A document turned into text: the intermediate form every later stage works on."""
+
+    lines: list[Line]
+    pages: int
+
+
+@dataclass
+class Column:
+    """One amount column of a table: canonical measure id and the header words printed for it."""
+
+    measure: str
+    label: str
+
+
+@dataclass
+class LineItem:
+    """One printed amount cell of a table row."""
+
+    row_no: int
+    code: str  # as printed (after re-joining wrapped cells); '' where none is printed
+    name: str
+    level: str  # total | class | segment | item | line
+    parent_code: str
+    parent_name: str
+    is_leaf: bool
+    measure: str
+    amount: Decimal
+    page: int
+    line: int
+    placement: str  # column | identity | order
+
+
+@dataclass
+class Row:
+    """A table row as read: its label cells and its amounts, by measure."""
+
+    row_no: int
+    code: str
+    name: str
+    amounts: dict[str, Decimal]
+    page: int
+    line: int
+    placement: str = "column"
+    level: str = "line"
+    parent_code: str = ""
+    parent_name: str = ""  # the 类 of a 款 printed by name only (no codes)
+    is_leaf: bool = True
+    side: str = ""  # summary tables: income | expenditure | expenditure_economic
+
+
+@dataclass
+class Table:
+    """A recognised table: canonical id, the title as printed and its rows."""
+
+    table_no: int
+    table_id: str
+    title: str
+    classification: str  # function | economic | ''
+    page: int
+    line: int
+    columns: list[Column] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    status: str = "ok"  # ok | empty | partial
+    # line range in the source (inclusive start, exclusive end) — for later stages and problems
+    first_line: int = 0
+    end_line: int = 0
+
+    def line_items(self) -> list[LineItem]:
+        items: list[LineItem] = []
+        for row in self.rows:
+            for column in self.columns:
+                if column.measure not in row.amounts:
+                    continue
+                items.append(
+                    LineItem(
+                        row_no=row.row_no,
+                        code=row.code,
+                        name=row.name,
+                        level=row.level,
+                        parent_code=row.parent_code,
+                        parent_name=row.parent_name,
+                        is_leaf=row.is_leaf,
+                        measure=column.measure,
+                        amount=row.amounts[column.measure],
+                        page=row.page,
+                        line=row.line,
+                        placement=row.placement,
+                    )
+                )
+        return items
+
+
+@dataclass
+class Project:
+    project_no: int
+    name: str
+    unit: str
+    amount: Decimal | None
+    description: str
+    source_table: str
+    page: int
+    line: int
+
+
+@dataclass
+class PerformanceTarget:
+    target_no: int
+    project_no: int | None
+    project: str
+    unit: str
+    level1: str
+    level2: str
+    level3: str
+    operator: str
+    value: str
+    value_unit: str
+    weight: str
+    direction: str
+    page: int
+    line: int
+
+
+@dataclass
+class Check:
+    """One accounting identity tested on one document."""
+
+    check: str  # stable id, e.g. hierarchy.parent_sum
+    status: str  # pass | fail | skip
+    outcome: str  # exact | rounding | mismatch | not_applicable
+    message: str
+    table: str = ""
+    code: str = ""
+    measure: str = ""
+    expected: Decimal | None = None
+    actual: Decimal | None = None
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.expected is None or self.actual is None:
+            return None
+        return self.actual - self.expected
+
+
+@dataclass
+class Problem:
+    """Something the parser could not read, with its place in the document."""
+
+    severity: str  # error | warning
+    reason: str
+    table: str = ""
+    page: int | None = None
+    line: int | None = None
+
+
+@dataclass
+class Metadata:
+    bureau: str = ""
+    fiscal_year: int | None = None
+    doc_type: str = ""  # budget | final_accounts
+    scope: str = ""  # department | unit
+    admin_level: str = ""  # national | province | prefecture | county
+    region: str = ""
+    units: list[str] = field(default_factory=list)
+    title: str = ""
+    source_url: str = ""
+    published: str = ""
+
+
+@dataclass
+class Document:
+    """A source document and everything read from it."""
+
+    source_file: str  # relative to the repository root (or to the sources folder)
+    sha256: str
+    metadata: Metadata
+    pages: int = 0
+    tables: list[Table] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+    targets: list[PerformanceTarget] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    error: str = ""  # set when nothing usable could be read
+
+    @property
+    def status(self) -> str:
+        if self.error:
+            return "error"
+        failed = any(c.status == "fail" for c in self.checks)
+        errors = any(p.severity == "error" for p in self.problems)
+        return "partial" if failed or errors else "ok"
+
+    def tables_by_id(self, table_id: str) -> list[Table]:
+        return [t for t in self.tables if t.table_id == table_id]
+
+    def first_table(self, table_id: str) -> Table | None:
+        found = self.tables_by_id(table_id)
+        return found[0] if found else None

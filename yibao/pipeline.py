@@ -1,0 +1,229 @@
+"""The whole reading of one document: extract → recognise → normalise → validate.
+
+`parse_document` never raises for a bad document: whatever goes wrong is recorded on the
+Document (`error` when nothing usable could be read, `problems` for the parts that could not),
+so one bad file never stops the others.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import traceback
+from decimal import Decimal
+from pathlib import Path
+
+from . import metadata as meta
+from .errors import MetadataError, UnreadableDocument
+from .extract import read_source
+from .headers import layout_from_text
+from .model import Document, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
+from .narrative import narrative_checks
+from .normalise import read_classified
+from .projects import read_performance, read_project_table
+from .recognise import Segment, find_segments
+from .summaries import read_summary, read_three_public
+from .validate import check_across, check_classified, check_summary, summary_value
+
+KEY_FIGURES = (
+    "income_grand_total", "expense_grand_total", "income_year_total", "expense_year_total",
+    "general_budget_income", "carryover_income", "basic_expenditure", "project_expenditure",
+    "personnel_expenditure", "public_expenditure", "three_public_total", "three_public_overseas",
+    "three_public_vehicle_purchase", "three_public_vehicle_operation", "three_public_reception",
+)  # fmt: skip
+REQUIRED_TABLES = ("summary", "expenditure", "general_budget_expenditure", "general_budget_basic_expenditure", "three_public")
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def parse_document(path: Path, display_name: str) -> Document:
+    document = Document(source_file=display_name, sha256=sha256_of(path), metadata=Metadata())
+    try:
+        overrides = _overrides(path)
+        source = read_source(path)
+    except (UnreadableDocument, MetadataError) as error:
+        document.error = str(error)
+        return document
+    except Exception as error:  # a reader bug must not stop the build: report it as such
+        document.error = f"读取时出现意外错误 (unexpected error while reading): {type(error).__name__}: {error}"
+        return document
+    document.pages = source.pages
+    document.metadata = meta.apply_overrides(meta.infer(source), overrides)
+    try:
+        read_tables(document, source)
+    except Exception as error:
+        document.error = f"解析时出现意外错误 (unexpected error while parsing): {type(error).__name__}: {error}"
+        document.problems.append(Problem("error", traceback.format_exc(limit=3)))
+        return document
+    _explain_gaps(document)
+    if not document.error:
+        validate(document, source)
+    return document
+
+
+def _overrides(path: Path) -> dict[str, object]:
+    sidecar = meta.metadata_file(path)
+    return meta.read_overrides(sidecar) if sidecar.exists() else {}
+
+
+def read_tables(document: Document, source: SourceText) -> None:
+    table_projects: list[Project] = []
+    listed_projects: list[Project] = []
+    for segment in find_segments(source):
+        kind = segment.kind.kind
+        number = len(document.tables) + 1
+        table: Table | None = None
+        if kind == "classified":
+            table = read_classified(segment, number, document.problems)
+        elif kind == "summary":
+            table = read_summary(segment, number, document.problems)
+        elif kind == "three_public":
+            table = read_three_public(segment, number, document.problems)
+        elif kind == "projects":
+            table_projects.extend(read_project_table(segment, document.problems))
+            table = _list_table(segment, number, bool(table_projects))
+        elif kind == "performance":
+            projects, targets = read_performance(segment, document.problems)
+            listed_projects.extend(projects)
+            _add_targets(document, targets)
+            table = _list_table(segment, number, bool(projects or targets))
+        if table is not None:
+            document.tables.append(table)
+    projects = table_projects or listed_projects
+    for number, project in enumerate(projects, start=1):
+        project.project_no = number
+    document.projects = projects
+    _link_targets(document)
+
+
+def _list_table(segment: Segment, number: int, found: bool) -> Table | None:
+    """Project and performance tables are listed as tables too (their rows live elsewhere)."""
+    if not found:
+        return None
+    return Table(number, segment.kind.table_id, segment.title, "", segment.title_line.page, segment.title_line.number)
+
+
+def _add_targets(document: Document, targets: list[PerformanceTarget]) -> None:
+    for target in targets:
+        target.target_no = len(document.targets) + 1
+        document.targets.append(target)
+
+
+def _link_targets(document: Document) -> None:
+    by_name = {p.name: p.project_no for p in document.projects}
+    for target in document.targets:
+        target.project_no = by_name.get(target.project)
+
+
+def _explain_gaps(document: Document) -> None:
+    """Say which standard tables were not found; with none at all, this is no disclosure we read."""
+    found = {t.table_id for t in document.tables}
+    if not found:
+        document.error = (
+            "未找到任何预算表（收支总表、支出总表等），可能不是部门预决算公开文件，或表格标题无法识别 "
+            "(no budget table found: not a budget disclosure, or its table titles are not recognised)"
+        )
+        return
+    for table_id in REQUIRED_TABLES:
+        if table_id not in found:
+            document.problems.append(Problem("warning", f"未找到表格 {table_id} (table not found in the document)", table_id))
+    if not document.metadata.bureau:
+        document.problems.append(Problem("error", "无法从文本中识别发布单位（医疗保障局名称），请在元数据文件中填写 bureau (publishing body not found; set `bureau` in the metadata file)"))
+    if not document.metadata.fiscal_year:
+        document.problems.append(Problem("error", "无法识别预算年度，请在元数据文件中填写 fiscal_year (fiscal year not found; set `fiscal_year` in the metadata file)"))
+
+
+def validate(document: Document, source: SourceText) -> None:
+    for table in document.tables:
+        if table.rows and table.table_id in ("summary", "appropriation_summary"):
+            document.checks.extend(check_summary(table))
+        elif table.rows and table.columns and table.table_id not in ("three_public",):
+            layout = layout_from_text([c.label.split("·")[-1] for c in table.columns])
+            document.checks.extend(check_classified(table, _identities(table, layout.identities)))
+    document.checks.extend(check_across(document))
+    lines = [(line.number, line.text) for line in source.lines]
+    document.checks.extend(narrative_checks(document, lines, key_figures(document)))
+
+
+def _identities(table: Table, fallback: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """The row identities of a table follow from its columns: 合计 = the top-level parts, each
+    group's 小计 = its children."""
+    measures = [c.measure for c in table.columns]
+    identities: list[tuple[str, list[str]]] = []
+    top = [m for m in measures if m != "total" and not _is_child(m, measures)]
+    if "total" in measures and top:
+        identities.append(("total", top))
+    for group, children in (("basic", ["personnel", "public"]), ("year_income", _year_income_parts(measures)), ("carryover", [m for m in measures if m.startswith("carryover_")]), ("vehicle", ["vehicle_purchase", "vehicle_operation"])):
+        present = [c for c in children if c in measures]
+        if group in measures and present:
+            identities.append((group, present))
+    return identities or fallback
+
+
+def _is_child(measure: str, measures: list[str]) -> bool:
+    if measure in ("personnel", "public") and "basic" in measures:
+        return True
+    if measure.startswith("carryover_") and "carryover" in measures:
+        return True
+    if measure in ("vehicle_purchase", "vehicle_operation") and "vehicle" in measures:
+        return True
+    return "year_income" in measures and measure in _year_income_parts(measures)
+
+
+def _year_income_parts(measures: list[str]) -> list[str]:
+    sources = ("general_budget", "gov_fund", "state_capital", "special_account", "appropriation", "business_income", "operating_income", "superior_subsidy", "affiliated_income", "other_income", "unit_funds", "other_own_funds")
+    return [m for m in measures if m in sources]
+
+
+# --------------------------------------------------------------------------- key figures
+
+
+def key_figures(document: Document) -> dict[str, Decimal | None]:
+    figures: dict[str, Decimal | None] = dict.fromkeys(KEY_FIGURES)
+    summary = document.first_table("summary")
+    if summary is not None:
+        figures["income_grand_total"] = summary_value(summary, "income", "收入总计")
+        figures["expense_grand_total"] = summary_value(summary, "expenditure", "支出总计")
+        figures["income_year_total"] = summary_value(summary, "income", "本年收入合计", "本年收入")
+        figures["expense_year_total"] = summary_value(summary, "expenditure", "本年支出合计", "本年支出")
+        figures["general_budget_income"] = summary_value(summary, "income", "一般公共预算拨款收入", "一般公共预算拨款", "一般公共预算", "一般公共预算收入")
+        figures["carryover_income"] = summary_value(summary, "income", "上年结转结余", "上年结转")
+    for measure, figure in (("basic", "basic_expenditure"), ("project", "project_expenditure"), ("personnel", "personnel_expenditure"), ("public", "public_expenditure")):
+        for table_id in ("expenditure", "general_budget_expenditure", "general_budget_basic_expenditure"):
+            value = _total_of(document.first_table(table_id), measure)
+            if value is not None:
+                figures[figure] = value
+                break
+    basic_table = _total_of(document.first_table("general_budget_basic_expenditure"), "total")
+    figures["general_budget_basic_total"] = basic_table
+    figures.update(_three_public_figures(document.first_table("three_public")))
+    return figures
+
+
+def _total_of(table: Table | None, measure: str) -> Decimal | None:
+    if table is None or measure not in [c.measure for c in table.columns]:
+        return None
+    total = next((r for r in table.rows if r.level == "total"), None)
+    return total.amounts.get(measure) if total is not None else None
+
+
+def _three_public_figures(table: Table | None) -> dict[str, Decimal | None]:
+    if table is None:
+        return {}
+    names = {"total": "three_public_total", "overseas": "three_public_overseas", "vehicle_purchase": "three_public_vehicle_purchase", "vehicle_operation": "three_public_vehicle_operation", "reception": "three_public_reception"}
+    if not table.rows:  # printed, and printed empty: the bureau has none
+        return {figure: Decimal("0") for figure in names.values()}
+    figures: dict[str, Decimal | None] = {}
+    first = table.rows[0]
+    by_row = all(len(r.amounts) == 1 for r in table.rows) and len(table.rows) > 1
+    for measure, figure in names.items():
+        if by_row:
+            figures[figure] = next((r.amounts[measure] for r in table.rows if measure in r.amounts), None)
+        elif measure in first.amounts:
+            figures[figure] = first.amounts[measure]
+    return figures

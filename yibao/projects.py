@@ -1,0 +1,405 @@
+"""Stage 3 — normalise, for projects (项目支出表) and performance targets (绩效目标表).
+
+Projects are read from the 项目支出表 where one is printed, otherwise from the performance tables,
+which print each project's name, unit and budget (预算数) above its targets. Amounts are as
+printed; texts (names, descriptions, indicators) are re-joined where the cells wrapped them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import cells
+from .cells import is_amount, parse_amount, tokens_of
+from .model import Line, PerformanceTarget, Problem, Project
+from .normalise import is_header_line, is_noise
+from .recognise import Segment
+from .reference import squeeze
+
+LEVEL1 = ("产出指标", "效益指标", "满意度指标", "履职效能", "预算执行", "管理效率", "运行成本", "社会效应", "可持续性", "服务对象满意度")
+DIRECTION = re.compile(r"^(正向|反向)(指标)?$")
+OPERATORS = ("大于等于", "小于等于", "大于", "小于", "等于", "≥", "≤", ">=", "<=", ">", "<", "=", "定性", "定量")
+UNIT_NAME = re.compile(r"(局|中心|本级|院|所|站|处|办公室|委员会|队)$")
+UNIT_CODE = re.compile(r"^\d{6}-")
+PROJECT_CODE = re.compile(r"^([A-Z]\d{6}\.\d{3}-|\d{10,}|\d{10,}-)")
+
+
+@dataclass
+class ProjectDraft:
+    name_parts: list[str] = field(default_factory=list)
+    unit_parts: list[str] = field(default_factory=list)
+    amount: Decimal | None = None
+    description_parts: list[str] = field(default_factory=list)
+    line: Line | None = None
+    inherited_unit: list[str] = field(default_factory=list)  # a merged unit cell spans projects
+
+
+# --------------------------------------------------------------------------- 项目支出表
+
+
+def read_project_table(segment: Segment, problems: list[Problem]) -> list[Project]:
+    lines = [line for line in segment.lines if line.text.strip()]
+    if sum(1 for line in lines if "\t" in line.text) >= 2:
+        return _projects_from_cells(segment, lines)
+    return _projects_from_lines(segment, lines, problems)
+
+
+def _header_index(cells_: list[str], *words: str) -> int | None:
+    for index, cell in enumerate(cells_):
+        if any(word in squeeze(cell) for word in words):
+            return index
+    return None
+
+
+def _projects_from_cells(segment: Segment, lines: list[Line]) -> list[Project]:
+    """Tab-separated rows: 单位名称 | 项目名称 | 项目内容 | 总计 …; a row with a unit and no project
+    names the unit of the projects below it."""
+    projects: list[Project] = []
+    unit_at = name_at = content_at = amount_at = None
+    unit = ""
+    for line in lines:
+        if "\t" not in line.text or is_noise(line.text) or is_header_line(line.text):
+            continue
+        parts = [p.strip() for p in line.text.split("\t")]
+        if name_at is None or "项目名称" in squeeze(line.text):
+            if "项目名称" in squeeze(line.text):
+                unit_at = _header_index(parts, "单位名称", "项目单位")
+                name_at = _header_index(parts, "项目名称")
+                content_at = _header_index(parts, "项目内容", "项目概述", "绩效目标")
+                amount_at = _header_index(parts, "总计", "合计", "预算数")
+            continue
+        def cell(index: int | None) -> str:
+            return parts[index] if index is not None and index < len(parts) else ""
+        name = squeeze(cell(name_at))
+        amount_cell = cell(amount_at)
+        if cells.is_total_label(cell(0)) or cells.is_total_label(name):
+            continue
+        if not name:
+            if squeeze(cell(unit_at)) and not cells.is_total_label(cell(unit_at)):
+                unit = squeeze(cell(unit_at))
+            continue
+        if squeeze(cell(unit_at)):
+            unit = squeeze(cell(unit_at))
+        projects.append(
+            Project(
+                project_no=len(projects) + 1,
+                name=name,
+                unit=unit,
+                amount=parse_amount(amount_cell) if is_amount(amount_cell) else None,
+                description=cell(content_at).strip(),
+                source_table=segment.kind.table_id,
+                page=line.page,
+                line=line.number,
+            )
+        )
+    return projects
+
+
+def _projects_from_lines(segment: Segment, lines: list[Line], problems: list[Problem]) -> list[Project]:
+    """Space-separated rows `项目名称 项目单位 合计 …`, names wrapped above their row and
+    descriptions (ending with 。) below it."""
+    projects: list[Project] = []
+    pending_name: list[str] = []
+    current: Project | None = None
+    description_open = False
+    started = False
+    for line in lines:
+        tokens = tokens_of(line.text)
+        if not tokens or is_noise(line.text):
+            continue
+        labels = [t for t in tokens if not is_amount(t)]
+        amounts = [t for t in tokens if is_amount(t)]
+        if cells.is_total_label(labels[0] if labels else ""):
+            started = True
+            continue
+        if not started:
+            continue
+        if amounts and labels:
+            unit_index = next((i for i, t in enumerate(labels) if UNIT_NAME.search(t) and i > 0), None)
+            if unit_index is None and pending_name and UNIT_NAME.search(labels[0]):
+                unit_index = 0
+            name_tokens = labels[:unit_index] if unit_index is not None else labels
+            unit = "".join(labels[unit_index:]) if unit_index is not None else ""
+            current = Project(
+                project_no=len(projects) + 1,
+                name=cells.join_text(pending_name + name_tokens),
+                unit=unit,
+                amount=parse_amount(amounts[0]),
+                description="",
+                source_table=segment.kind.table_id,
+                page=line.page,
+                line=line.number,
+            )
+            projects.append(current)
+            pending_name = []
+            description_open = True
+            continue
+        text = squeeze(line.text)
+        if current is not None and description_open:
+            current.description = cells.join_text([current.description, text])
+            description_open = not text.endswith("。")
+        else:
+            pending_name.append(text)
+    if pending_name:
+        problems.append(Problem("warning", f"项目表末尾有未读懂的文字“{''.join(pending_name)}” (unread text at the end of the project table)", segment.kind.table_id, lines[-1].page, lines[-1].number))
+    return projects
+
+
+# --------------------------------------------------------------------------- 绩效目标表
+
+
+def read_performance(segment: Segment, problems: list[Problem]) -> tuple[list[Project], list[PerformanceTarget]]:
+    lines = [line for line in segment.lines if line.text.strip() and not is_noise(line.text)]
+    if sum(1 for line in lines if "\t" in line.text) >= 2:
+        return _performance_from_cells(segment, lines)
+    if any(squeeze(line.text).startswith("项目编码") for line in lines):
+        return _performance_single_project(segment, lines)
+    return _performance_list(segment, lines, problems)
+
+
+def _target(project: str, unit: str, line: Line, **fields: str) -> PerformanceTarget:
+    return PerformanceTarget(
+        target_no=0,
+        project_no=None,
+        project=project,
+        unit=unit,
+        level1=fields.get("level1", ""),
+        level2=fields.get("level2", ""),
+        level3=fields.get("level3", ""),
+        operator=fields.get("operator", ""),
+        value=fields.get("value", ""),
+        value_unit=fields.get("value_unit", ""),
+        weight=fields.get("weight", ""),
+        direction=fields.get("direction", ""),
+        page=line.page,
+        line=line.number,
+    )
+
+
+def _performance_from_cells(segment: Segment, lines: list[Line]) -> tuple[list[Project], list[PerformanceTarget]]:
+    """Tab-separated: `项目(政策)名称 | X`, `预算资金情况 | 10.00`, then a header row with 一级指标
+    and indicator rows whose blank 一级 / 二级 cells repeat the row above."""
+    projects: list[Project] = []
+    targets: list[PerformanceTarget] = []
+    project = unit = ""
+    columns: dict[str, int] = {}
+    above = {"level1": "", "level2": ""}
+    for line in lines:
+        parts = [p.strip() for p in line.text.split("\t")]
+        first = squeeze(parts[0]) if parts else ""
+        filled = [p for p in parts[1:] if p]
+        if first.startswith(("项目(政策)名称", "项目（政策）名称", "项目名称", "部门（单位）名称", "部门(单位)名称")):
+            project = squeeze(filled[0]) if filled else ""
+            unit = project if first.startswith("部门") else ""
+            columns = {}
+            above = {"level1": "", "level2": ""}
+            if not first.startswith("部门"):
+                projects.append(Project(len(projects) + 1, project, "", None, "", segment.kind.table_id, line.page, line.number))
+            continue
+        if first.startswith("实施单位") or "实施单位" in squeeze(line.text):
+            at = next((i for i, p in enumerate(parts) if squeeze(p) == "实施单位"), None)
+            if at is not None and at + 1 < len(parts):
+                unit = squeeze(parts[at + 1])
+                if projects and projects[-1].name == project:
+                    projects[-1].unit = unit
+            continue
+        if first.startswith("预算资金情况") or first.startswith("预算数"):
+            amount = next((p for p in filled if is_amount(p)), "")
+            if projects and projects[-1].name == project and amount:
+                projects[-1].amount = parse_amount(amount)
+            continue
+        if first.startswith(("总体目标", "年度绩效目标")):
+            if projects and projects[-1].name == project and filled:
+                projects[-1].description = filled[0]
+            continue
+        if "一级指标" in [squeeze(p) for p in parts]:
+            columns = {_column_key(squeeze(p)): i for i, p in enumerate(parts) if _column_key(squeeze(p))}
+            continue
+        if not columns:
+            continue
+        record = {key: parts[i] if i < len(parts) else "" for key, i in columns.items()}
+        if record.get("level1"):
+            above["level1"] = record["level1"]
+            above["level2"] = ""
+        if record.get("level2"):
+            above["level2"] = record["level2"]
+        if not record.get("level3"):
+            continue
+        targets.append(
+            _target(
+                project, unit, line,
+                level1=squeeze(above["level1"]), level2=squeeze(above["level2"]), level3=record.get("level3", ""),
+                operator=record.get("operator", ""), value=record.get("value", ""), value_unit=record.get("value_unit", ""),
+                weight=record.get("weight", ""), direction=record.get("direction", ""),
+            )
+        )  # fmt: skip
+    return projects, targets
+
+
+def _column_key(header: str) -> str:
+    return {
+        "一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "运算符号": "operator",
+        "指标性质": "operator", "指标值": "value", "度量单位": "value_unit", "权重": "weight",
+        "指标方向性": "direction",
+    }.get(header, "")  # fmt: skip
+
+
+def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[list[Project], list[PerformanceTarget]]:
+    """One table per project: `项目编码 … 项目名称 X`, `预算数 70.00 其中：财政资金 70.00`, then
+    indicator rows `二级指标 三级指标 描述 指标值 依据` under 一级指标 headings."""
+    project: Project | None = None
+    targets: list[PerformanceTarget] = []
+    level1 = ""
+    in_targets = False
+    name_follows = False
+    for line in lines:
+        squeezed = squeeze(line.text)
+        tokens = tokens_of(line.text)
+        if name_follows and not squeezed.startswith("预算"):
+            if project is None:
+                project = Project(1, squeezed, "", None, "", segment.kind.table_id, line.page, line.number)
+            else:  # the name wraps onto one more line
+                project.name += squeezed
+            continue
+        name_follows = False
+        if "项目名称" in squeezed and project is None:
+            name = line.text.split("项目名称", 1)[1].strip()
+            if not name:  # the name is printed on the next line
+                name_follows = True
+                continue
+            project = Project(1, squeeze(name), "", None, "", segment.kind.table_id, line.page, line.number)
+            continue
+        if project is not None and project.amount is None and squeezed.startswith("预算数"):
+            amount = next((t for t in tokens if is_amount(t)), "")
+            project.amount = parse_amount(amount) if amount else None
+            continue
+        if squeezed.startswith("一级指标"):
+            in_targets = True
+            continue
+        if not in_targets or project is None:
+            continue
+        if tokens and tokens[0] in LEVEL1:
+            level1 = tokens[0]
+            tokens = tokens[1:]
+        if len(tokens) < 3:
+            continue
+        value = next((t for t in tokens[2:] if re.search(r"\d|提高|提升|改善|缓解|持续|增强|逐步", t)), "")
+        targets.append(_target(project.name, project.unit, line, level1=level1, level2=tokens[0], level3=tokens[1], value=value))
+    return ([project] if project else []), targets
+
+
+def _performance_list(segment: Segment, lines: list[Line], problems: list[Problem]) -> tuple[list[Project], list[PerformanceTarget]]:
+    """A list of projects, each with its name, unit, 预算数 and description, then indicator rows
+    ending with the direction (正向 / 反向): `[一级] [二级] 三级 运算符 指标值 [单位] 权重 方向`."""
+    projects: list[Project] = []
+    targets: list[PerformanceTarget] = []
+    draft: ProjectDraft | None = None
+    pending: list[tuple[str, Line]] = []
+    level1 = level2 = ""
+    for line in lines:
+        tokens = tokens_of(line.text)
+        squeezed = squeeze(line.text)
+        if not tokens or squeezed.startswith(("序号", "项目名称", "一级指标", "指标方向性", "目标1", "合计")):
+            continue
+        opens = _starts_project(tokens) or (draft is None and (UNIT_CODE.match(tokens[0]) or tokens[0].isdigit()))
+        if opens and (draft is None or draft.amount is not None):
+            if draft is not None:
+                projects.append(_finish(draft, len(projects) + 1, segment))
+            previous_unit = draft.unit_parts if draft is not None else []
+            draft = ProjectDraft(line=line)
+            draft.inherited_unit = previous_unit
+            level1 = level2 = ""
+            pending = []
+        if draft is None:
+            continue
+        if draft.amount is None:
+            _read_project_header(draft, tokens)
+            continue
+        if DIRECTION.match(tokens[-1]) or (pending and DIRECTION.match(tokens[-1])):
+            words = [w for w, _ in pending] + tokens
+            target, level1, level2 = _indicator(words, level1, level2)
+            if target:
+                where = pending[0][1] if pending else line
+                targets.append(_target(_clean_project_name(cells.join_text(draft.name_parts)), "", where, **target))
+            pending = []
+            continue
+        if tokens[0] in LEVEL1 and len(tokens) == 1:
+            level1, level2 = tokens[0], ""
+            continue
+        if not level1 and not any(t in LEVEL1 for t in tokens) and not pending:
+            draft.description_parts.append(squeezed)
+            continue
+        pending.extend((t, line) for t in tokens)
+    if draft is not None:
+        projects.append(_finish(draft, len(projects) + 1, segment))
+    return [p for p in projects if p.name], targets
+
+
+def _starts_project(tokens: list[str]) -> bool:
+    return bool(PROJECT_CODE.match(tokens[0]))
+
+
+def _read_project_header(draft: ProjectDraft, tokens: list[str]) -> None:
+    """Name, unit and budget of a project in a performance list, in whichever order printed:
+    a unit starts with its code (`358001-黑龙江` `省医疗保障局`) and ends with 局 / 中心 …; the
+    name is everything else before the amount; what follows the amount describes the project."""
+    for token in tokens:
+        if draft.amount is not None:
+            draft.description_parts.append(token)
+        elif is_amount(token) and "." in token:
+            draft.amount = parse_amount(token)
+        elif token.isdigit() and len(token) < 4 and not draft.name_parts and not draft.unit_parts:
+            continue  # 序号
+        elif UNIT_CODE.match(token) and not PROJECT_CODE.match(token):
+            draft.unit_parts.append(token)
+        elif draft.unit_parts and not UNIT_NAME.search("".join(draft.unit_parts)):
+            draft.unit_parts.append(token)
+        else:
+            draft.name_parts.append(token)
+
+
+def _finish(draft: ProjectDraft, number: int, segment: Segment) -> Project:
+    line = draft.line
+    assert line is not None
+    return Project(
+        project_no=number,
+        name=_clean_project_name(cells.join_text(draft.name_parts)),
+        unit=re.sub(r"^\d{6}-", "", cells.join_text(draft.unit_parts or draft.inherited_unit)),
+        amount=draft.amount,
+        description=cells.join_text(draft.description_parts),
+        source_table=segment.kind.table_id,
+        page=line.page,
+        line=line.number,
+    )
+
+
+def _clean_project_name(name: str) -> str:
+    """Drop the budget system's project code printed before the name (`R100155.358-差旅费补助`)."""
+    return re.sub(r"^([A-Z]\d{6}\.\d{3}|[\d ]{10,})-", "", name)
+
+
+def _indicator(words: list[str], level1: str, level2: str) -> tuple[dict[str, str] | None, str, str]:
+    words = list(words)
+    if words and words[0] in LEVEL1:
+        level1 = words.pop(0)
+    if len(words) < 4:
+        return None, level1, level2
+    direction = words.pop()
+    weight = words.pop() if is_amount(words[-1]) else ""
+    operator_at = next((i for i, w in enumerate(words) if w in OPERATORS), None)
+    if operator_at is None:
+        return None, level1, level2
+    before, after = words[:operator_at], words[operator_at + 1 :]
+    operator = words[operator_at]
+    if before and (before[0].endswith("指标") or before[0].endswith("指")) and len(before) > 1:
+        level2 = before.pop(0)
+    value = after[0] if after else ""
+    unit = cells.join_text(after[1:]) if len(after) > 1 else ""
+    return (
+        {"level1": level1, "level2": level2, "level3": cells.join_text(before), "operator": operator,
+         "value": value, "value_unit": unit, "weight": weight, "direction": direction},
+        level1,
+        level2,
+    )  # fmt: skip

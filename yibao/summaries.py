@@ -1,0 +1,297 @@
+"""Stage 3 — normalise, for tables that are not classified rows.
+
+- *Summary tables* (收支总表, 财政拨款收支总表) print income and expenditure side by side:
+  `一、一般公共预算拨款收入 1,116.56 一、社会保障和就业支出 980.15`. Each labelled item becomes a
+  row on its side (`income`, `expenditure`, and `expenditure_economic` for the third column some
+  documents print). An item whose amount cell is blank is printed, so it is 0.
+- *“三公” tables* print the categories either as columns (one row per unit) or one per row.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from . import cells
+from .cells import is_amount, parse_amount, tokens_of
+from .headers import Layout, layout_from_grid, layout_from_text
+from .model import Column, Line, Problem, Row, Table
+from .normalise import (
+    first_amount_cell,
+    has_cells,
+    is_header_line,
+    is_noise,
+    page_furniture,
+    read_classified,
+    split_header,
+    uses_sequence_numbers,
+)
+from .placement import row_candidates
+from .recognise import Segment
+from .reference import function_class_codes, measures, squeeze
+
+ITEM_START = re.compile(
+    r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|本年收入|本年支出|收入总计|支出总计"
+    r"|上年结转|年终结转|年初|年末|结转下年|用事业基金弥补|其中[:：])"
+)
+EXPENDITURE = re.compile(r"支出|年终结转|年末|结转下年|预备费|人行科目|其他支出")
+SPACED_WORDS = {"收入总计": r"收\s*入\s*总\s*计", "支出总计": r"支\s*出\s*总\s*计", "合计": r"合\s+计"}
+ECONOMIC_CLASSES = re.compile(
+    r"^(工资福利支出|商品和服务支出|对个人和家庭的补助|其他各类人员补助支出|债务利息及费用支出|资本性支出.*"
+    r"|事业单位经营支出|对企业补助.*|对社会保障基金补助支出|预备费及预留支出)$"
+)
+ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+
+
+def _unspace(text: str) -> str:
+    for word, pattern in SPACED_WORDS.items():
+        text = re.sub(pattern, word, text)
+    return text
+
+
+def side_of(label: str) -> str:
+    return "expenditure" if EXPENDITURE.search(squeeze(label)) else "income"
+
+
+def bare_name(label: str) -> str:
+    return ORDINAL.sub("", squeeze(label))
+
+
+class Item:
+    """One labelled cell pair of a summary table, with the amounts printed after it."""
+
+    def __init__(self, label: str, line: Line) -> None:
+        self.label = label
+        self.line = line
+        self.amounts: list[Decimal] = []
+
+
+def items_from_tokens(
+    tokens: list[str], line: Line, items: list[Item], opened_here: list[Item], wrapped: bool = False
+) -> None:
+    """Read label and amount tokens. In wrapped layouts (序号 records) a label may continue
+    after its amounts, on the next page."""
+    for token in tokens:
+        if is_amount(token):
+            if items:
+                items[-1].amounts.append(parse_amount(token))
+            continue
+        if cells.is_blank_marker(token):
+            continue
+        if items and not ITEM_START.match(token) and (wrapped or not items[-1].amounts):
+            items[-1].label += token  # a label wrapped in its cell
+            continue
+        item = Item(token, line)
+        items.append(item)
+        opened_here.append(item)
+
+
+def summary_items(data: list[Line], sequence: bool, furniture: set[str]) -> list[tuple[Item, int]]:
+    """Items in reading order, each with its position among the items opened on its line.
+
+    A page's repeated furniture and header are skipped: from a furniture or noise line up to the
+    repeated 栏次 line (tables with 序号) or to the next line that opens an item."""
+    items: list[Item] = []
+    placed: list[tuple[Item, int]] = []
+    expected = 1
+    skipping = False
+    for line in data:
+        text = _unspace(line.text)
+        squeezed = squeeze(text)
+        if is_noise(text) or squeezed in furniture:
+            skipping = not squeezed.startswith("栏次")
+            continue
+        tokens = tokens_of(text.replace("\t", " "))
+        if sequence and tokens and tokens[0] == str(expected):
+            tokens = tokens[1:]
+            expected += 1
+            skipping = False
+        if skipping and not (tokens and ITEM_START.match(tokens[0])):
+            continue
+        skipping = False
+        opened: list[Item] = []
+        if "\t" in text:
+            _items_from_cells(text, line, items, opened)
+        else:
+            items_from_tokens(tokens, line, items, opened, wrapped=sequence)
+        placed.extend((item, position) for position, item in enumerate(opened))
+    return placed
+
+
+def _items_from_cells(text: str, line: Line, items: list[Item], opened: list[Item]) -> None:
+    for cell in (c.strip() for c in text.split("\t")):
+        if not cell:
+            continue
+        if is_amount(cell):
+            if items:
+                items[-1].amounts.append(parse_amount(cell))
+        else:
+            item = Item(squeeze(cell), line)
+            items.append(item)
+            opened.append(item)
+
+
+def expenditure_layout(header: list[Line]) -> Layout:
+    """Extra expenditure columns (合计 / 一般公共预算 / 政府性基金 / 国有资本) when printed."""
+    text = " ".join(line.text for line in header if not is_noise(line.text))
+    after = re.split(r"项\s*目", text)[-1] if re.search(r"项\s*目", text) else ""
+    layout = layout_from_text([after])
+    if len(layout.columns) <= 1:
+        return Layout(columns=[Column("expenditure", "支出")], identities=[])
+    rename = {c.measure: ("expenditure" if c.measure == "total" else f"expenditure_{c.measure}") for c in layout.columns}
+    return Layout(
+        columns=[Column(rename[c.measure], c.label) for c in layout.columns],
+        identities=[(rename[t], [rename[p] for p in parts]) for t, parts in layout.identities],
+    )
+
+
+def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Table | None:
+    lines = [line for line in segment.lines if line.text.strip()]
+    sequence = uses_sequence_numbers(lines)
+    header, data = _split_summary(lines)
+    if not data:
+        return None
+    table = _new_table(segment, table_no, "")
+    spend_layout = expenditure_layout(header)
+    furniture = page_furniture(header)
+    columns = [Column("income", "收入")] + spend_layout.columns
+    rows: list[Row] = []
+    expenditure_seen_on_line: dict[int, int] = {}
+    for number, (item, _position) in enumerate(summary_items(data, sequence, furniture), start=1):
+        side = side_of(item.label)
+        if side == "expenditure":
+            count = expenditure_seen_on_line.get(item.line.number, 0)
+            expenditure_seen_on_line[item.line.number] = count + 1
+            if count >= 1:
+                side = "expenditure_economic"
+        if ECONOMIC_CLASSES.match(bare_name(item.label)) and _has_economic_column(header):
+            side = "expenditure_economic"
+        row = Row(row_no=number, code="", name=item.label, amounts={}, page=item.line.page, line=item.line.number, side=side)
+        row.code = function_class_codes().get(bare_name(item.label), "") if side == "expenditure" else ""
+        row.amounts, row.placement = _side_amounts(item, side, spend_layout, table, problems)
+        rows.append(row)
+    if any(r.side == "expenditure_economic" for r in rows):
+        columns.append(Column("expenditure_economic", "支出（经济科目）"))
+    table.columns = columns
+    table.rows = rows
+    return table
+
+
+def _has_economic_column(header: list[Line]) -> bool:
+    return "经济科目" in squeeze(" ".join(line.text for line in header))
+
+
+def _split_summary(lines: list[Line]) -> tuple[list[Line], list[Line]]:
+    """The header ends where the first item opens (with its 序号 when it stands on its own line)."""
+    for index, line in enumerate(lines):
+        text = _unspace(line.text)
+        tokens = tokens_of(text.replace("\t", " "))
+        if tokens and tokens[0].isdigit() and len(tokens) > 1:
+            tokens = tokens[1:]
+        if tokens and ITEM_START.match(tokens[0]) and not is_header_line(text):
+            if index > 0 and lines[index - 1].text.strip() == "1":
+                index -= 1
+            return lines[:index], lines[index:]
+    return lines, []
+
+
+def _side_amounts(
+    item: Item, side: str, layout: Layout, table: Table, problems: list[Problem]
+) -> tuple[dict[str, Decimal], str]:
+    if side != "expenditure" or len(layout.columns) == 1:
+        if len(item.amounts) > 1:
+            problems.append(_problem(item, table, f"项目“{item.label}”有 {len(item.amounts)} 个金额，只取第一个 (only the first of {len(item.amounts)} amounts kept)"))
+        return {side: item.amounts[0] if item.amounts else Decimal(0)}, "column"
+    if not item.amounts:
+        return {m: Decimal(0) for m in layout.measures}, "column"
+    if len(item.amounts) == len(layout.columns):
+        return dict(zip(layout.measures, item.amounts, strict=True)), "column"
+    options = row_candidates(item.amounts, layout) or []
+    if len(options) == 1:
+        return dict(options[0]), "identity"
+    problems.append(
+        _problem(
+            item,
+            table,
+            f"项目“{item.label}”印有 {len(item.amounts)} 个金额、{len(layout.columns)} 列，"
+            "等式无法确定其余金额所在列，只发布合计"
+            f" (the identities do not tell which columns the other {len(item.amounts) - 1} amounts belong to;"
+            " only the total is published)",
+        )
+    )
+    return {"expenditure": item.amounts[0]}, "column"
+
+
+def _problem(item: Item, table: Table, reason: str) -> Problem:
+    return Problem("warning", reason, table.table_id, item.line.page, item.line.number)
+
+
+def _new_table(segment: Segment, table_no: int, classification: str) -> Table:
+    return Table(
+        table_no=table_no,
+        table_id=segment.kind.table_id,
+        title=segment.title,
+        classification=classification,
+        page=segment.title_line.page,
+        line=segment.title_line.number,
+    )
+
+
+# --------------------------------------------------------------------------- “三公” tables
+
+
+def three_public_measure(label: str) -> str:
+    name = squeeze(label).removeprefix("其中：").removeprefix("其中:")
+    for rule in measures()["three_public_rows"]:
+        if re.search(rule["pattern"], name):
+            return str(rule["measure"])
+    return ""
+
+
+def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) -> Table | None:
+    lines = [line for line in segment.lines if line.text.strip()]
+    header, data = split_header(lines, coded=False, sequence=uses_sequence_numbers(lines))
+    header_text = [line.text for line in header if not is_noise(line.text)]
+    if has_cells(lines):
+        grid = [[c.strip() for c in line.text.split("\t")] for line in header if "\t" in line.text]
+        layout = layout_from_grid(grid, first_amount_cell([h for h in header if "\t" in h.text]) if grid else 0)
+    else:
+        layout = layout_from_text(header_text)
+    categories = {"overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"}
+    if categories & set(layout.measures):
+        return read_classified(segment, table_no, problems)
+    return _read_three_public_by_rows(segment, table_no, data, problems, bool(header))
+
+
+def _read_three_public_by_rows(
+    segment: Segment, table_no: int, data: list[Line], problems: list[Problem], has_header: bool
+) -> Table | None:
+    """One category per row: `因公出国（境）经费 6.00`, a blank amount cell is 0."""
+    table = _new_table(segment, table_no, "")
+    rows: list[Row] = []
+    for line in data:
+        text = _unspace(line.text)
+        if is_noise(text):
+            continue
+        tokens = tokens_of(text.replace("\t", " "))
+        labels = [t for t in tokens if not is_amount(t)]
+        amounts = [parse_amount(t) for t in tokens if is_amount(t)]
+        label = "".join(labels)
+        measure = "total" if cells.is_total_label(label) else three_public_measure(label)
+        if not measure and is_header_line(text):
+            continue
+        if not measure:
+            problems.append(Problem("warning", f"“三公”表中无法识别的行“{label}” (unrecognised row)", table.table_id, line.page, line.number))
+            continue
+        rows.append(
+            Row(row_no=len(rows) + 1, code="", name=label, amounts={measure: amounts[0] if amounts else Decimal(0)}, page=line.page, line=line.number)
+        )
+    if not rows and not has_header:
+        return None
+    order = ["total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"]
+    present = {m for r in rows for m in r.amounts}
+    labels = {m: measures()["measures"][m]["zh"] for m in order}
+    table.columns = [Column(m, labels[m]) for m in order if m in present]
+    table.rows = rows
+    table.status = "ok" if rows else "empty"
+    return table
