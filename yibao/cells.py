@@ -71,9 +71,7 @@ def join_wrapped_numbers(tokens: list[str]) -> list[str]:
     for token in tokens:
         if joined and token.isdigit():
             previous = joined[-1]
-            if re.fullmatch(r"-?[\d,]+\.", previous) or (
-                re.fullmatch(r"-?[\d,]+\.\d", previous) and len(token) == 1
-            ):
+            if re.fullmatch(r"-?[\d,]+\.", previous) or (re.fullmatch(r"-?[\d,]+\.\d", previous) and len(token) == 1):
                 joined[-1] = previous + token
                 continue
         joined.append(token)

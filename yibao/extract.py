@@ -38,8 +38,7 @@ def read_source(path: Path) -> SourceText:
     if suffix in TEXT_SUFFIXES:
         return text_to_source(decode_text(path.read_bytes()))
     raise UnreadableDocument(
-        f"不支持的文件类型 {suffix or '(无扩展名)'} "
-        f"(unsupported file type; use .pdf, .txt or .md)"
+        f"不支持的文件类型 {suffix or '(无扩展名)'} (unsupported file type; use .pdf, .txt or .md)"
     )
 
 
@@ -58,8 +57,7 @@ def decode_text(data: bytes) -> str:
             break
         return text
     raise UnreadableDocument(
-        "无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030）"
-        " (unknown text encoding: save the file as UTF-8)"
+        "无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030） (unknown text encoding: save the file as UTF-8)"
     )
 
 

@@ -80,9 +80,7 @@ def scan_words(text: str) -> list[tuple[str, str]]:
 
 def _group_entry(word: str) -> HeaderEntry:
     spec = measures()["groups"][word]
-    return HeaderEntry(
-        measure=spec["id"], label=word, is_group=True, child_prefix=spec["child_prefix"]
-    )
+    return HeaderEntry(measure=spec["id"], label=word, is_group=True, child_prefix=spec["child_prefix"])
 
 
 def layout_from_words(words: list[tuple[str, str]]) -> Layout:

@@ -51,7 +51,9 @@ GROWTH = re.compile(
     rf"{NUMBER}万元[，,]?(?:比|较)上年[^，。；\d]{{0,8}}(增加|减少|增长|下降|降低){NUMBER}万元[，,]"
     rf"(增长|下降|降低|减少|增加){NUMBER}%"
 )
-FUNCTION_CLASS = re.compile(rf"((?:社会保障和就业|卫生健康|住房保障|一般公共服务|教育|科学技术|节能环保|城乡社区|农林水|交通运输|灾害防治及应急管理|国有资本经营预算)支出){NUMBER}万元")
+FUNCTION_CLASS = re.compile(
+    rf"((?:社会保障和就业|卫生健康|住房保障|一般公共服务|教育|科学技术|节能环保|城乡社区|农林水|交通运输|灾害防治及应急管理|国有资本经营预算)支出){NUMBER}万元"
+)
 
 
 @dataclass
@@ -89,20 +91,24 @@ def check_claims(narrative: Narrative, figures: dict[str, Decimal | None]) -> li
             seen.add((claim.figure, start))
             line = narrative.line_of[start]
             stated = _amount(match.group(1))
-            checks.append(
-                _stated_vs_table(f"narrative.{claim.figure}", claim.label, stated, expected, line)
-            )
+            checks.append(_stated_vs_table(f"narrative.{claim.figure}", claim.label, stated, expected, line))
     return checks
 
 
 def _inside_longer_label(text: str, start: int, claim: Claim) -> bool:
-    """"一般公共预算基本支出" is not a claim about 基本支出, "本年收入预算" not about 收入预算."""
+    """ "一般公共预算基本支出" is not a claim about 基本支出, "本年收入预算" not about 收入预算."""
     before = text[max(0, start - 6) : start]
     return claim.label == "基本支出" and before.endswith(("一般公共预算", "预算"))
 
 
 def _stated_vs_table(check_id: str, label: str, stated: Decimal, table: Decimal, line: int) -> Check:
-    check = compare(check_id, table, stated, 1, f"第 {line} 行文字“{label}{stated}万元”与表中数字 {table} 比对 (figure stated in the text at line {line} against the tables)")
+    check = compare(
+        check_id,
+        table,
+        stated,
+        1,
+        f"第 {line} 行文字“{label}{stated}万元”与表中数字 {table} 比对 (figure stated in the text at line {line} against the tables)",
+    )
     if check.status == "fail" and _rounded(table, stated) == stated:
         check.status, check.outcome = "pass", "rounding"
     return check
@@ -137,9 +143,20 @@ def check_growth_rates(narrative: Narrative) -> list[Check]:
         where = f"第 {line} 行：{match.group(0)}"
         if previous == 0:
             if delta == 0 and stated_rate == 0:
-                checks.append(Check("narrative.growth_rate", "pass", "exact", where, expected=stated_rate, actual=stated_rate))
+                checks.append(
+                    Check("narrative.growth_rate", "pass", "exact", where, expected=stated_rate, actual=stated_rate)
+                )
             else:
-                checks.append(Check("narrative.growth_rate", "fail", "mismatch", f"{where}（上年为 0，增长率无从计算 — last year was 0, no growth rate can be stated)", expected=None, actual=stated_rate))
+                checks.append(
+                    Check(
+                        "narrative.growth_rate",
+                        "fail",
+                        "mismatch",
+                        f"{where}（上年为 0，增长率无从计算 — last year was 0, no growth rate can be stated)",
+                        expected=None,
+                        actual=stated_rate,
+                    )
+                )
             continue
         computed = abs(delta) / previous * 100
         exponent = stated_rate.as_tuple().exponent
@@ -153,12 +170,21 @@ def check_growth_rates(narrative: Narrative) -> list[Check]:
         else:
             status, outcome = "fail", "mismatch"
         checks.append(
-            Check("narrative.growth_rate", status, outcome, f"{where}（按上年 {previous} 万元计算应为 {rounded}% — computed from last year's {previous})", expected=rounded, actual=stated_rate)
+            Check(
+                "narrative.growth_rate",
+                status,
+                outcome,
+                f"{where}（按上年 {previous} 万元计算应为 {rounded}% — computed from last year's {previous})",
+                expected=rounded,
+                actual=stated_rate,
+            )
         )
     return checks
 
 
-def narrative_checks(document: Document, lines: list[tuple[int, str]], figures: dict[str, Decimal | None]) -> list[Check]:
+def narrative_checks(
+    document: Document, lines: list[tuple[int, str]], figures: dict[str, Decimal | None]
+) -> list[Check]:
     narrative = flatten(lines)
     summary = document.first_table("summary")
     classes: dict[str, Decimal] = {}

@@ -97,9 +97,9 @@ def _label_and_amounts(tokens: list[str]) -> tuple[list[str], list[str]]:
     amounts = [t for t in tokens[end:] if is_amount(t)]
     # a dash in a label cell is an empty cell ("项目支出 -- 348.45": a 类 with no 款)
     labels = ["" if is_blank_marker(t) else t for t in tokens[:end]]
-    if end < len(tokens) and is_blank_marker(tokens[end]) and not amounts:
-        labels.append("")
-    elif any(is_blank_marker(t) for t in tokens[end:]) and len(labels) == 1:
+    if (end < len(tokens) and is_blank_marker(tokens[end]) and not amounts) or (
+        any(is_blank_marker(t) for t in tokens[end:]) and len(labels) == 1
+    ):
         labels.append("")
     return labels, amounts
 
@@ -186,9 +186,7 @@ def rows_from_records(
     return [_record_to_row(record) for record in records if record]
 
 
-def _is_page_number(
-    data: list[Line], index: int, expected: int, records: list[list[tuple[str, Line]]]
-) -> bool:
+def _is_page_number(data: list[Line], index: int, expected: int, records: list[list[tuple[str, Line]]]) -> bool:
     """A lone number just before the next page's furniture is a page number, not a cell —
     unless it completes a wrapped amount or code."""
     text = data[index].text.strip()
@@ -213,7 +211,7 @@ def _record_to_row(record: list[tuple[str, Line]]) -> RawRow:
     tokens = cells.join_wrapped_numbers([t for t, _ in record])
     code, used = cells.join_wrapped_code(tokens)
     rest = tokens[used:]
-    amounts = [parse_amount(t) for t in rest if is_amount(t) and not t.isdigit() or _is_integer_amount(t, rest)]
+    amounts = [parse_amount(t) for t in rest if (is_amount(t) and not t.isdigit()) or _is_integer_amount(t, rest)]
     labels = [t for t in rest if not is_amount(t) and not is_blank_marker(t)]
     return RawRow(code=code, labels=[cells.join_text(labels)], amounts=amounts, line=record[0][1])
 
@@ -233,9 +231,7 @@ def rows_from_cells(data: list[Line], first_amount_cell: int, coded: bool) -> li
         amount_cells = parts[first_amount_cell:]
         if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in amount_cells):
             continue
-        positioned = {
-            i: parse_amount(c) for i, c in enumerate(amount_cells) if is_amount(c)
-        }
+        positioned = {i: parse_amount(c) for i, c in enumerate(amount_cells) if is_amount(c)}
         code = ""
         note = ""
         if coded and labels:
@@ -256,7 +252,9 @@ def _code_from_cell(cell: str) -> tuple[str, str]:
     if len(tokens) == 1:
         return (tokens[0] if tokens[0].isdigit() else ""), ""
     if len(codes) == 1:
-        return codes[0], f"编码单元格“{cell}”含多余字符，取“{codes[0]}” (code cell {cell!r} has extra text; read {codes[0]})"
+        return codes[
+            0
+        ], f"编码单元格“{cell}”含多余字符，取“{codes[0]}” (code cell {cell!r} has extra text; read {codes[0]})"
     return "", f"编码单元格“{cell}”无法识别 (unreadable code cell {cell!r})"
 
 

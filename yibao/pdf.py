@@ -50,9 +50,7 @@ logger = logging.getLogger(__name__)
 _CID = re.compile(r"\(cid:\d+\)")
 _SPACES = re.compile(r"\s+")
 # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and supplement).
-_ODD_IDEOGRAPHS = re.compile(
-    "[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]"
-)
+_ODD_IDEOGRAPHS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 # CJK ideographs, CJK symbols and punctuation (、。「」…), full-width forms (：，（）０-９).
 _CJK_RANGES = (
@@ -129,9 +127,7 @@ def check_file(path: Path) -> None:
 def reason_for(exc: BaseException) -> str:
     """A pdfminer/pdfplumber exception → a reason in plain words."""
     # pdfplumber wraps what pdfminer raised while opening in PdfminerException(original).
-    inner = (
-        exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
-    )
+    inner = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
     name = type(inner).__name__
     if name in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
         return "PDF 已加密，需要密码才能读取文本 (encrypted PDF: a password is needed; publish an unencrypted copy)"
@@ -241,14 +237,10 @@ def count_chars(chars: list[dict[str, Any]]) -> tuple[int, int]:
     return visible, cid
 
 
-def words_outside(
-    page: Any, boxes: list[tuple[float, float, float, float]]
-) -> list[Word]:
+def words_outside(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[Word]:
     """The words of the page whose characters lie outside every table box."""
     if boxes:
-        page = page.filter(
-            lambda obj: obj.get("object_type") != "char" or not inside_any(obj, boxes)
-        )
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or not inside_any(obj, boxes))
     # keep_blank_chars: a printed space stays inside the word, so join_words can tell it from
     # letter spacing (a gap with no space character).
     words = [as_word(w) for w in page.extract_words(keep_blank_chars=True)]
@@ -264,9 +256,7 @@ def normalise(text: str) -> str:
     """
     if not _ODD_IDEOGRAPHS.search(text):
         return text
-    return _ODD_IDEOGRAPHS.sub(
-        lambda m: unicodedata.normalize("NFKC", m.group(0)), text
-    )
+    return _ODD_IDEOGRAPHS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
 def find_tables(page: Any) -> list[Any]:
@@ -279,9 +269,7 @@ def find_tables(page: Any) -> list[Any]:
         )
         return []
     tables = page.find_tables(TABLE_SETTINGS)
-    return [
-        t for t in tables if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2
-    ]
+    return [t for t in tables if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
 
 
 def grid_size(edges: list[dict[str, Any]]) -> int:
@@ -297,9 +285,7 @@ def table_rows(table: Any) -> list[Placed]:
     cells = table.extract()
     # A row with no text at all carries no position worth keeping (spacer rows, empty grids).
     return [
-        Placed(row.bbox[1], row.bbox[0], row_line(texts))
-        for row, texts in zip(rows, cells)
-        if any(texts)
+        Placed(row.bbox[1], row.bbox[0], row_line(texts)) for row, texts in zip(rows, cells, strict=False) if any(texts)
     ]
 
 
@@ -335,9 +321,7 @@ def is_cjk(ch: str) -> bool:
     return any(lo <= ch <= hi for lo, hi in _CJK_RANGES)
 
 
-def inside_any(
-    obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]
-) -> bool:
+def inside_any(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
     """Whether a character's centre lies in one of the boxes (x0, top, x1, bottom)."""
     x = (obj["x0"] + obj["x1"]) / 2
     y = (obj["top"] + obj["bottom"]) / 2
@@ -375,9 +359,7 @@ def text_lines(words: list[Word]) -> list[Placed]:
     placed = []
     for line in lines:
         ordered = sorted(line, key=lambda w: w.x0)
-        placed.append(
-            Placed(min(w.top for w in ordered), ordered[0].x0, join_words(ordered))
-        )
+        placed.append(Placed(min(w.top for w in ordered), ordered[0].x0, join_words(ordered)))
     return placed
 
 
@@ -394,11 +376,7 @@ def join_words(words: list[Word]) -> str:
         if previous is not None:
             gap = word.x0 - previous.x1
             height = min(word.bottom - word.top, previous.bottom - previous.top)
-            if not (
-                is_cjk(previous.text[-1])
-                and is_cjk(word.text[0])
-                and gap < 0.5 * height
-            ):
+            if not (is_cjk(previous.text[-1]) and is_cjk(word.text[0]) and gap < 0.5 * height):
                 text += " "
         text += word.text
         previous = word

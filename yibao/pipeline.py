@@ -30,7 +30,13 @@ KEY_FIGURES = (
     "personnel_expenditure", "public_expenditure", "three_public_total", "three_public_overseas",
     "three_public_vehicle_purchase", "three_public_vehicle_operation", "three_public_reception",
 )  # fmt: skip
-REQUIRED_TABLES = ("summary", "expenditure", "general_budget_expenditure", "general_budget_basic_expenditure", "three_public")
+REQUIRED_TABLES = (
+    "summary",
+    "expenditure",
+    "general_budget_expenditure",
+    "general_budget_basic_expenditure",
+    "three_public",
+)
 
 
 def sha256_of(path: Path) -> str:
@@ -131,11 +137,23 @@ def _explain_gaps(document: Document) -> None:
         return
     for table_id in REQUIRED_TABLES:
         if table_id not in found:
-            document.problems.append(Problem("warning", f"未找到表格 {table_id} (table not found in the document)", table_id))
+            document.problems.append(
+                Problem("warning", f"未找到表格 {table_id} (table not found in the document)", table_id)
+            )
     if not document.metadata.bureau:
-        document.problems.append(Problem("error", "无法从文本中识别发布单位（医疗保障局名称），请在元数据文件中填写 bureau (publishing body not found; set `bureau` in the metadata file)"))
+        document.problems.append(
+            Problem(
+                "error",
+                "无法从文本中识别发布单位（医疗保障局名称），请在元数据文件中填写 bureau (publishing body not found; set `bureau` in the metadata file)",
+            )
+        )
     if not document.metadata.fiscal_year:
-        document.problems.append(Problem("error", "无法识别预算年度，请在元数据文件中填写 fiscal_year (fiscal year not found; set `fiscal_year` in the metadata file)"))
+        document.problems.append(
+            Problem(
+                "error",
+                "无法识别预算年度，请在元数据文件中填写 fiscal_year (fiscal year not found; set `fiscal_year` in the metadata file)",
+            )
+        )
 
 
 def validate(document: Document, source: SourceText) -> None:
@@ -158,7 +176,12 @@ def _identities(table: Table, fallback: list[tuple[str, list[str]]]) -> list[tup
     top = [m for m in measures if m != "total" and not _is_child(m, measures)]
     if "total" in measures and top:
         identities.append(("total", top))
-    for group, children in (("basic", ["personnel", "public"]), ("year_income", _year_income_parts(measures)), ("carryover", [m for m in measures if m.startswith("carryover_")]), ("vehicle", ["vehicle_purchase", "vehicle_operation"])):
+    for group, children in (
+        ("basic", ["personnel", "public"]),
+        ("year_income", _year_income_parts(measures)),
+        ("carryover", [m for m in measures if m.startswith("carryover_")]),
+        ("vehicle", ["vehicle_purchase", "vehicle_operation"]),
+    ):
         present = [c for c in children if c in measures]
         if group in measures and present:
             identities.append((group, present))
@@ -176,7 +199,20 @@ def _is_child(measure: str, measures: list[str]) -> bool:
 
 
 def _year_income_parts(measures: list[str]) -> list[str]:
-    sources = ("general_budget", "gov_fund", "state_capital", "special_account", "appropriation", "business_income", "operating_income", "superior_subsidy", "affiliated_income", "other_income", "unit_funds", "other_own_funds")
+    sources = (
+        "general_budget",
+        "gov_fund",
+        "state_capital",
+        "special_account",
+        "appropriation",
+        "business_income",
+        "operating_income",
+        "superior_subsidy",
+        "affiliated_income",
+        "other_income",
+        "unit_funds",
+        "other_own_funds",
+    )
     return [m for m in measures if m in sources]
 
 
@@ -191,9 +227,16 @@ def key_figures(document: Document) -> dict[str, Decimal | None]:
         figures["expense_grand_total"] = summary_value(summary, "expenditure", "支出总计")
         figures["income_year_total"] = summary_value(summary, "income", "本年收入合计", "本年收入")
         figures["expense_year_total"] = summary_value(summary, "expenditure", "本年支出合计", "本年支出")
-        figures["general_budget_income"] = summary_value(summary, "income", "一般公共预算拨款收入", "一般公共预算拨款", "一般公共预算", "一般公共预算收入")
+        figures["general_budget_income"] = summary_value(
+            summary, "income", "一般公共预算拨款收入", "一般公共预算拨款", "一般公共预算", "一般公共预算收入"
+        )
         figures["carryover_income"] = summary_value(summary, "income", "上年结转结余", "上年结转")
-    for measure, figure in (("basic", "basic_expenditure"), ("project", "project_expenditure"), ("personnel", "personnel_expenditure"), ("public", "public_expenditure")):
+    for measure, figure in (
+        ("basic", "basic_expenditure"),
+        ("project", "project_expenditure"),
+        ("personnel", "personnel_expenditure"),
+        ("public", "public_expenditure"),
+    ):
         for table_id in ("expenditure", "general_budget_expenditure", "general_budget_basic_expenditure"):
             value = _total_of(document.first_table(table_id), measure)
             if value is not None:
@@ -215,7 +258,13 @@ def _total_of(table: Table | None, measure: str) -> Decimal | None:
 def _three_public_figures(table: Table | None) -> dict[str, Decimal | None]:
     if table is None:
         return {}
-    names = {"total": "three_public_total", "overseas": "three_public_overseas", "vehicle_purchase": "three_public_vehicle_purchase", "vehicle_operation": "three_public_vehicle_operation", "reception": "three_public_reception"}
+    names = {
+        "total": "three_public_total",
+        "overseas": "three_public_overseas",
+        "vehicle_purchase": "three_public_vehicle_purchase",
+        "vehicle_operation": "three_public_vehicle_operation",
+        "reception": "three_public_reception",
+    }
     if not table.rows:  # printed, and printed empty: the bureau has none
         return {figure: Decimal("0") for figure in names.values()}
     figures: dict[str, Decimal | None] = {}

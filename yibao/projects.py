@@ -18,7 +18,18 @@ from .normalise import is_header_line, is_noise
 from .recognise import Segment
 from .reference import squeeze
 
-LEVEL1 = ("产出指标", "效益指标", "满意度指标", "履职效能", "预算执行", "管理效率", "运行成本", "社会效应", "可持续性", "服务对象满意度")
+LEVEL1 = (
+    "产出指标",
+    "效益指标",
+    "满意度指标",
+    "履职效能",
+    "预算执行",
+    "管理效率",
+    "运行成本",
+    "社会效应",
+    "可持续性",
+    "服务对象满意度",
+)
 DIRECTION = re.compile(r"^(正向|反向)(指标)?$")
 OPERATORS = ("大于等于", "小于等于", "大于", "小于", "等于", "≥", "≤", ">=", "<=", ">", "<", "=", "定性", "定量")
 UNIT_NAME = re.compile(r"(局|中心|本级|院|所|站|处|办公室|委员会|队)$")
@@ -70,8 +81,9 @@ def _projects_from_cells(segment: Segment, lines: list[Line]) -> list[Project]:
                 content_at = _header_index(parts, "项目内容", "项目概述", "绩效目标")
                 amount_at = _header_index(parts, "总计", "合计", "预算数")
             continue
-        def cell(index: int | None) -> str:
+        def cell(index: int | None, parts: list[str] = parts) -> str:
             return parts[index] if index is not None and index < len(parts) else ""
+
         name = squeeze(cell(name_at))
         amount_cell = cell(amount_at)
         if cells.is_total_label(cell(0)) or cells.is_total_label(name):
@@ -143,7 +155,15 @@ def _projects_from_lines(segment: Segment, lines: list[Line], problems: list[Pro
         else:
             pending_name.append(text)
     if pending_name:
-        problems.append(Problem("warning", f"项目表末尾有未读懂的文字“{''.join(pending_name)}” (unread text at the end of the project table)", segment.kind.table_id, lines[-1].page, lines[-1].number))
+        problems.append(
+            Problem(
+                "warning",
+                f"项目表末尾有未读懂的文字“{''.join(pending_name)}” (unread text at the end of the project table)",
+                segment.kind.table_id,
+                lines[-1].page,
+                lines[-1].number,
+            )
+        )
     return projects
 
 
@@ -196,7 +216,9 @@ def _performance_from_cells(segment: Segment, lines: list[Line]) -> tuple[list[P
             columns = {}
             above = {"level1": "", "level2": ""}
             if not first.startswith("部门"):
-                projects.append(Project(len(projects) + 1, project, "", None, "", segment.kind.table_id, line.page, line.number))
+                projects.append(
+                    Project(len(projects) + 1, project, "", None, "", segment.kind.table_id, line.page, line.number)
+                )
             continue
         if first.startswith("实施单位") or "实施单位" in squeeze(line.text):
             at = next((i for i, p in enumerate(parts) if squeeze(p) == "实施单位"), None)
@@ -286,11 +308,15 @@ def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[li
         if len(tokens) < 3:
             continue
         value = next((t for t in tokens[2:] if re.search(r"\d|提高|提升|改善|缓解|持续|增强|逐步", t)), "")
-        targets.append(_target(project.name, project.unit, line, level1=level1, level2=tokens[0], level3=tokens[1], value=value))
+        targets.append(
+            _target(project.name, project.unit, line, level1=level1, level2=tokens[0], level3=tokens[1], value=value)
+        )
     return ([project] if project else []), targets
 
 
-def _performance_list(segment: Segment, lines: list[Line], problems: list[Problem]) -> tuple[list[Project], list[PerformanceTarget]]:
+def _performance_list(
+    segment: Segment, lines: list[Line], problems: list[Problem]
+) -> tuple[list[Project], list[PerformanceTarget]]:
     """A list of projects, each with its name, unit, 预算数 and description, then indicator rows
     ending with the direction (正向 / 反向): `[一级] [二级] 三级 运算符 指标值 [单位] 权重 方向`."""
     projects: list[Project] = []
@@ -352,9 +378,9 @@ def _read_project_header(draft: ProjectDraft, tokens: list[str]) -> None:
             draft.amount = parse_amount(token)
         elif token.isdigit() and len(token) < 4 and not draft.name_parts and not draft.unit_parts:
             continue  # 序号
-        elif UNIT_CODE.match(token) and not PROJECT_CODE.match(token):
-            draft.unit_parts.append(token)
-        elif draft.unit_parts and not UNIT_NAME.search("".join(draft.unit_parts)):
+        elif (UNIT_CODE.match(token) and not PROJECT_CODE.match(token)) or (
+            draft.unit_parts and not UNIT_NAME.search("".join(draft.unit_parts))
+        ):
             draft.unit_parts.append(token)
         else:
             draft.name_parts.append(token)

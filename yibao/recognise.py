@@ -66,13 +66,8 @@ def merge_continuations(segments: list[Segment]) -> list[Segment]:
     merged: list[Segment] = []
     for segment in segments:
         previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and previous.kind.table_id == segment.kind.table_id
-            and previous.title == segment.title
-        ):
+        if previous is not None and previous.kind.table_id == segment.kind.table_id and previous.title == segment.title:
             previous.lines.extend(segment.lines)
             continue
         merged.append(segment)
     return merged
-

@@ -138,7 +138,9 @@ def expenditure_layout(header: list[Line]) -> Layout:
     layout = layout_from_text([after])
     if len(layout.columns) <= 1:
         return Layout(columns=[Column("expenditure", "支出")], identities=[])
-    rename = {c.measure: ("expenditure" if c.measure == "total" else f"expenditure_{c.measure}") for c in layout.columns}
+    rename = {
+        c.measure: ("expenditure" if c.measure == "total" else f"expenditure_{c.measure}") for c in layout.columns
+    }
     return Layout(
         columns=[Column(rename[c.measure], c.label) for c in layout.columns],
         identities=[(rename[t], [rename[p] for p in parts]) for t, parts in layout.identities],
@@ -154,7 +156,7 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
     table = _new_table(segment, table_no, "")
     spend_layout = expenditure_layout(header)
     furniture = page_furniture(header)
-    columns = [Column("income", "收入")] + spend_layout.columns
+    columns = [Column("income", "收入"), *spend_layout.columns]
     rows: list[Row] = []
     expenditure_seen_on_line: dict[int, int] = {}
     for number, (item, _position) in enumerate(summary_items(data, sequence, furniture), start=1):
@@ -166,7 +168,9 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
                 side = "expenditure_economic"
         if ECONOMIC_CLASSES.match(bare_name(item.label)) and _has_economic_column(header):
             side = "expenditure_economic"
-        row = Row(row_no=number, code="", name=item.label, amounts={}, page=item.line.page, line=item.line.number, side=side)
+        row = Row(
+            row_no=number, code="", name=item.label, amounts={}, page=item.line.page, line=item.line.number, side=side
+        )
         row.code = function_class_codes().get(bare_name(item.label), "") if side == "expenditure" else ""
         row.amounts, row.placement = _side_amounts(item, side, spend_layout, table, problems)
         rows.append(row)
@@ -200,7 +204,13 @@ def _side_amounts(
 ) -> tuple[dict[str, Decimal], str]:
     if side != "expenditure" or len(layout.columns) == 1:
         if len(item.amounts) > 1:
-            problems.append(_problem(item, table, f"项目“{item.label}”有 {len(item.amounts)} 个金额，只取第一个 (only the first of {len(item.amounts)} amounts kept)"))
+            problems.append(
+                _problem(
+                    item,
+                    table,
+                    f"项目“{item.label}”有 {len(item.amounts)} 个金额，只取第一个 (only the first of {len(item.amounts)} amounts kept)",
+                )
+            )
         return {side: item.amounts[0] if item.amounts else Decimal(0)}, "column"
     if not item.amounts:
         return {m: Decimal(0) for m in layout.measures}, "column"
@@ -281,17 +291,32 @@ def _read_three_public_by_rows(
         if not measure and is_header_line(text):
             continue
         if not measure:
-            problems.append(Problem("warning", f"“三公”表中无法识别的行“{label}” (unrecognised row)", table.table_id, line.page, line.number))
+            problems.append(
+                Problem(
+                    "warning",
+                    f"“三公”表中无法识别的行“{label}” (unrecognised row)",
+                    table.table_id,
+                    line.page,
+                    line.number,
+                )
+            )
             continue
         rows.append(
-            Row(row_no=len(rows) + 1, code="", name=label, amounts={measure: amounts[0] if amounts else Decimal(0)}, page=line.page, line=line.number)
+            Row(
+                row_no=len(rows) + 1,
+                code="",
+                name=label,
+                amounts={measure: amounts[0] if amounts else Decimal(0)},
+                page=line.page,
+                line=line.number,
+            )
         )
     if not rows and not has_header:
         return None
     order = ["total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"]
     present = {m for r in rows for m in r.amounts}
-    labels = {m: measures()["measures"][m]["zh"] for m in order}
-    table.columns = [Column(m, labels[m]) for m in order if m in present]
+    names = {m: str(measures()["measures"][m]["zh"]) for m in order}
+    table.columns = [Column(m, names[m]) for m in order if m in present]
     table.rows = rows
     table.status = "ok" if rows else "empty"
     return table

@@ -67,23 +67,79 @@ def check_summary(table: Table) -> list[Check]:
     income_total = summary_value(table, "income", "收入总计")
     expense_total = summary_value(table, "expenditure", "支出总计")
     if income_total is not None and expense_total is not None:
-        checks.append(compare(f"{tid}.income_equals_expense", income_total, expense_total, 1, "收入总计 = 支出总计 (total income equals total expenditure)", tid))
+        checks.append(
+            compare(
+                f"{tid}.income_equals_expense",
+                income_total,
+                expense_total,
+                1,
+                "收入总计 = 支出总计 (total income equals total expenditure)",
+                tid,
+            )
+        )
     year_income = summary_value(table, "income", "本年收入合计", "本年收入")
     carryover = summary_value(table, "income", "上年结转结余", "上年结转", "年初财政拨款结转和结余", "年初结转和结余")
     if income_total is not None and year_income is not None:
-        checks.append(compare(f"{tid}.year_income_plus_carryover", income_total, year_income + (carryover or ZERO), 2, "本年收入合计 + 上年结转结余 = 收入总计 (income of the year plus carry-over equals total income)", tid))
+        checks.append(
+            compare(
+                f"{tid}.year_income_plus_carryover",
+                income_total,
+                year_income + (carryover or ZERO),
+                2,
+                "本年收入合计 + 上年结转结余 = 收入总计 (income of the year plus carry-over equals total income)",
+                tid,
+            )
+        )
     year_expense = summary_value(table, "expenditure", "本年支出合计", "本年支出")
     carryforward = summary_value(table, "expenditure", "年终结转结余", "年末财政拨款结转和结余", "年末结转和结余")
     if expense_total is not None and year_expense is not None:
-        checks.append(compare(f"{tid}.year_expense_plus_carryforward", expense_total, year_expense + (carryforward or ZERO), 2, "本年支出合计 + 年终结转结余 = 支出总计 (expenditure of the year plus carry-forward equals total expenditure)", tid))
+        checks.append(
+            compare(
+                f"{tid}.year_expense_plus_carryforward",
+                expense_total,
+                year_expense + (carryforward or ZERO),
+                2,
+                "本年支出合计 + 年终结转结余 = 支出总计 (expenditure of the year plus carry-forward equals total expenditure)",
+                tid,
+            )
+        )
     classes = [r for r in table.rows if r.side == "expenditure" and r.code]
     reference = year_expense if year_expense is not None else expense_total
     if classes and reference is not None:
-        checks.append(compare(f"{tid}.function_classes_sum", reference, _total(classes, "expenditure"), len(classes), "各功能分类（类）支出之和 = 本年支出合计 (function classes add up to the expenditure of the year)", tid))
-    economic = [r for r in table.rows if r.side == "expenditure_economic" and not _bare(r.name).startswith(("支出总计", "本年支出"))]
-    economic_total = next((r.amounts.get("expenditure_economic", ZERO) for r in table.rows if r.side == "expenditure_economic" and _bare(r.name) == "支出总计"), None)
+        checks.append(
+            compare(
+                f"{tid}.function_classes_sum",
+                reference,
+                _total(classes, "expenditure"),
+                len(classes),
+                "各功能分类（类）支出之和 = 本年支出合计 (function classes add up to the expenditure of the year)",
+                tid,
+            )
+        )
+    economic = [
+        r
+        for r in table.rows
+        if r.side == "expenditure_economic" and not _bare(r.name).startswith(("支出总计", "本年支出"))
+    ]
+    economic_total = next(
+        (
+            r.amounts.get("expenditure_economic", ZERO)
+            for r in table.rows
+            if r.side == "expenditure_economic" and _bare(r.name) == "支出总计"
+        ),
+        None,
+    )
     if economic and economic_total is not None:
-        checks.append(compare(f"{tid}.economic_classes_sum", economic_total, _total(economic, "expenditure_economic"), len(economic), "各经济分类支出之和 = 支出总计 (economic classes add up to total expenditure)", tid))
+        checks.append(
+            compare(
+                f"{tid}.economic_classes_sum",
+                economic_total,
+                _total(economic, "expenditure_economic"),
+                len(economic),
+                "各经济分类支出之和 = 支出总计 (economic classes add up to total expenditure)",
+                tid,
+            )
+        )
     return checks
 
 
@@ -93,7 +149,9 @@ def check_summary(table: Table) -> list[Check]:
 def children_by_parent(table: Table) -> dict[int, list[Row]]:
     """Row index of each printed parent → its printed children. The 合计 row is the parent of
     every row whose own parent is not printed in the table (类 rows, or 款 printed by name)."""
-    index_by_code = {row.code: i for i, row in enumerate(table.rows) if row.code and row.level in ("class", "segment", "item")}
+    index_by_code = {
+        row.code: i for i, row in enumerate(table.rows) if row.code and row.level in ("class", "segment", "item")
+    }
     total_index = next((i for i, r in enumerate(table.rows) if r.level == "total"), None)
     children: dict[int, list[Row]] = {}
     for row in table.rows:
@@ -176,12 +234,32 @@ def check_across(document: Document) -> list[Check]:
         if year_expense is None:
             year_expense = summary_value(summary, "expenditure", "支出总计")
         if year_expense is not None:
-            checks.append(compare("cross.summary_vs_expenditure_total", year_expense, expenditure_total.amounts.get("total", ZERO), 1, "收支总表本年支出合计 = 支出总表合计 (summary table agrees with the expenditure table)", "expenditure"))
+            checks.append(
+                compare(
+                    "cross.summary_vs_expenditure_total",
+                    year_expense,
+                    expenditure_total.amounts.get("total", ZERO),
+                    1,
+                    "收支总表本年支出合计 = 支出总表合计 (summary table agrees with the expenditure table)",
+                    "expenditure",
+                )
+            )
         by_code = _rows_by_code(expenditure)
         for row in summary.rows:
             if row.side == "expenditure" and row.code and (row.amounts.get("expenditure", ZERO) or row.code in by_code):
                 printed = by_code.get(row.code)
-                checks.append(compare("cross.summary_class_vs_expenditure", row.amounts.get("expenditure", ZERO), printed.amounts.get("total", ZERO) if printed else ZERO, 1, f"{row.name}：收支总表 = 支出总表 (class {row.code} agrees across tables)", "expenditure", row.code, "total"))
+                checks.append(
+                    compare(
+                        "cross.summary_class_vs_expenditure",
+                        row.amounts.get("expenditure", ZERO),
+                        printed.amounts.get("total", ZERO) if printed else ZERO,
+                        1,
+                        f"{row.name}：收支总表 = 支出总表 (class {row.code} agrees across tables)",
+                        "expenditure",
+                        row.code,
+                        "total",
+                    )
+                )
 
     general_total = _total_row(general)
     basic_total = _total_row(basic)
@@ -189,10 +267,37 @@ def check_across(document: Document) -> list[Check]:
         for measure in ("basic", "personnel", "public"):
             general_measure = "total" if measure == "basic" else measure
             if measure in _measures(general) and general_measure in _measures(basic):
-                checks.append(compare(f"cross.basic_economic_vs_function_{measure}", general_total.amounts.get(measure, ZERO), basic_total.amounts.get(general_measure, ZERO), 1, f"一般公共预算基本支出表（经济分类）与一般公共预算支出表（功能分类）的{_zh(measure)}一致 (economic and functional tables agree on {measure})", "general_budget_basic_expenditure", "", measure))
+                checks.append(
+                    compare(
+                        f"cross.basic_economic_vs_function_{measure}",
+                        general_total.amounts.get(measure, ZERO),
+                        basic_total.amounts.get(general_measure, ZERO),
+                        1,
+                        f"一般公共预算基本支出表（经济分类）与一般公共预算支出表（功能分类）的{_zh(measure)}一致 (economic and functional tables agree on {measure})",
+                        "general_budget_basic_expenditure",
+                        "",
+                        measure,
+                    )
+                )
 
-    if expenditure_total is not None and "basic" in _measures(expenditure) and basic_total is not None and "basic" not in _measures(general):
-        checks.append(compare("cross.basic_economic_vs_expenditure", expenditure_total.amounts.get("basic", ZERO), basic_total.amounts.get("total", ZERO), 1, "一般公共预算基本支出表合计 = 支出总表基本支出 (basic expenditure agrees across tables)", "general_budget_basic_expenditure", "", "basic"))
+    if (
+        expenditure_total is not None
+        and "basic" in _measures(expenditure)
+        and basic_total is not None
+        and "basic" not in _measures(general)
+    ):
+        checks.append(
+            compare(
+                "cross.basic_economic_vs_expenditure",
+                expenditure_total.amounts.get("basic", ZERO),
+                basic_total.amounts.get("total", ZERO),
+                1,
+                "一般公共预算基本支出表合计 = 支出总表基本支出 (basic expenditure agrees across tables)",
+                "general_budget_basic_expenditure",
+                "",
+                "basic",
+            )
+        )
 
     checks.extend(_check_three_public(document))
     checks.extend(_check_projects(document.projects, expenditure_total))
@@ -231,16 +336,40 @@ def _check_three_public(document: Document) -> list[Check]:
     checks: list[Check] = []
     for measure, code in THREE_PUBLIC_CODES[family].items():
         if measure in figures and code in by_code:
-            checks.append(compare("cross.three_public_vs_economic", figures[measure], by_code[code].amounts.get("total", ZERO), 1, f"“三公”经费表{_three_zh(measure)} = 经济分类 {code} {by_code[code].name} (three public expenses agree with the economic line)", "three_public", code, measure))
+            checks.append(
+                compare(
+                    "cross.three_public_vs_economic",
+                    figures[measure],
+                    by_code[code].amounts.get("total", ZERO),
+                    1,
+                    f"“三公”经费表{_three_zh(measure)} = 经济分类 {code} {by_code[code].name} (three public expenses agree with the economic line)",
+                    "three_public",
+                    code,
+                    measure,
+                )
+            )
     return checks
 
 
 def _three_zh(measure: str) -> str:
-    return {"overseas": "因公出国（境）费", "reception": "公务接待费", "vehicle_operation": "公务用车运行维护费"}[measure]
+    return {"overseas": "因公出国（境）费", "reception": "公务接待费", "vehicle_operation": "公务用车运行维护费"}[
+        measure
+    ]
 
 
 def _check_projects(projects: list[Project], expenditure_total: Row | None) -> list[Check]:
     amounts = [p.amount for p in projects if p.amount is not None]
     if not amounts or expenditure_total is None or "project" not in expenditure_total.amounts:
         return []
-    return [compare("cross.projects_vs_project_expenditure", expenditure_total.amounts["project"], sum(amounts, ZERO), len(amounts), f"{len(amounts)} 个项目金额之和 = 支出总表项目支出 (projects add up to project expenditure)", "project_expenditure", "", "project")]
+    return [
+        compare(
+            "cross.projects_vs_project_expenditure",
+            expenditure_total.amounts["project"],
+            sum(amounts, ZERO),
+            len(amounts),
+            f"{len(amounts)} 个项目金额之和 = 支出总表项目支出 (projects add up to project expenditure)",
+            "project_expenditure",
+            "",
+            "project",
+        )
+    ]

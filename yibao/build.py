@@ -1,0 +1,102 @@
+"""The build: every source document → one data package, with duplicates and conflicts caught.
+
+One bad document never stops the others: it is recorded with status `error` and a reason, the
+rest are written, and the command exits non-zero at the end.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .extract import DOCUMENT_SUFFIXES
+from .model import Document
+from .package import document_id, write_all
+from .pipeline import parse_document, sha256_of
+
+
+def source_files(sources: Path) -> Iterator[Path]:
+    """Documents under `sources`, in a stable order; metadata files are read with their document."""
+    for path in sorted(sources.rglob("*")):
+        if path.is_file() and path.suffix.lower() in DOCUMENT_SUFFIXES and not path.name.startswith("."):
+            if path.name.lower() in ("readme.md", "license.md"):
+                continue
+            yield path
+
+
+def display_path(path: Path, sources: Path) -> str:
+    """The path a reader sees: relative to the repository root when the sources live in it."""
+    resolved = path.resolve()
+    for base in (Path.cwd().resolve(), sources.resolve().parent):
+        try:
+            return resolved.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.name
+
+
+def build_documents(sources: Path, log: Any = sys.stderr) -> tuple[list[Document], list[dict[str, Any]]]:
+    documents: list[Document] = []
+    rejected: list[dict[str, Any]] = []
+    first_by_sha: dict[str, str] = {}
+    for path in source_files(sources):
+        name = display_path(path, sources)
+        digest = sha256_of(path)
+        if digest in first_by_sha:
+            reason = (
+                f"与 {first_by_sha[digest]} 内容完全相同，只收录一次 (same file as {first_by_sha[digest]}: built once)"
+            )
+            rejected.append({"source_file": name, "sha256": digest, "reason": reason})
+            print(f"{name}: duplicate — {reason}", file=log)
+            continue
+        first_by_sha[digest] = name
+        document = parse_document(path, name)
+        documents.append(document)
+        if document.error:
+            print(f"{name}: error — {document.error}", file=log)
+    return resolve_conflicts(documents, rejected, log)
+
+
+def resolve_conflicts(
+    documents: list[Document], rejected: list[dict[str, Any]], log: Any
+) -> tuple[list[Document], list[dict[str, Any]]]:
+    """Two different files claiming the same bureau, year and kind: neither replaces the other;
+    both are reported and left out until a person decides."""
+    by_id: dict[str, list[Document]] = {}
+    for document in documents:
+        by_id.setdefault(document_id(document), []).append(document)
+    kept: list[Document] = []
+    for did, group in by_id.items():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        names = [d.source_file for d in group]
+        for document in group:
+            others = ", ".join(n for n in names if n != document.source_file)
+            reason = (
+                f"冲突：与 {others} 声称同一发布单位、年度和类型（{did}），均未收录；请删除其一或在元数据文件中更正 "
+                f"(conflict: {others} claims the same bureau, year and kind; neither was published — remove one or correct its metadata file)"
+            )
+            rejected.append({"source_file": document.source_file, "sha256": document.sha256, "reason": reason})
+            print(f"{document.source_file}: conflict — {reason}", file=log)
+    kept.sort(key=document_id)
+    return kept, rejected
+
+
+def build_data(sources: Path, out: Path, log: Any = sys.stderr) -> int:
+    """Write the data package; the exit status says whether every document was read."""
+    if not sources.is_dir():
+        print(f"{sources}: 找不到源文件目录 (no such folder)", file=log)
+        return 2
+    documents, rejected = build_documents(sources, log)
+    write_all(out, documents, rejected)
+    failed = [d for d in documents if d.status == "error"]
+    print(
+        f"{len(documents)} documents ({sum(d.status == 'ok' for d in documents)} ok, "
+        f"{sum(d.status == 'partial' for d in documents)} partial, {len(failed)} error), "
+        f"{len(rejected)} rejected → {out}",
+        file=log,
+    )
+    return 1 if failed or rejected else 0

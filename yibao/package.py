@@ -1,0 +1,301 @@
+"""Stage 5 — package: Documents → a Frictionless data package (CSV + Table Schema) on disk.
+
+Writing is atomic: everything goes to a temporary folder beside the target, which replaces the
+target only when complete, so a failed or killed build leaves the previous package intact.
+Output is deterministic: rows in key order, no timestamps, amounts exactly as printed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .metadata import bureau_id, doc_id
+from .model import Document
+from .pipeline import KEY_FIGURES, key_figures
+from .reference import DATA_DIR, measures
+
+Row = dict[str, Any]
+RESOURCE_ORDER = (
+    "documents", "tables", "line_items", "key_figures", "projects", "performance_targets",
+    "checks", "problems", "rejected_files",
+)  # fmt: skip
+LICENSE = {
+    "name": "CC-BY-4.0",
+    "title": "Creative Commons Attribution 4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+}
+
+
+@cache
+def schemas() -> dict[str, Any]:
+    with open(DATA_DIR / "schema.yml", encoding="utf-8") as handle:
+        loaded: dict[str, Any] = yaml.safe_load(handle)
+    return loaded
+
+
+def document_id(document: Document) -> str:
+    if document.error or not document.metadata.bureau or not document.metadata.fiscal_year:
+        return f"error-{document.sha256[:12]}"
+    return doc_id(document.metadata)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def document_rows(document: Document) -> dict[str, list[Row]]:
+    """Every resource's rows for one document."""
+    did = document_id(document)
+    m = document.metadata
+    rows: dict[str, list[Row]] = {name: [] for name in RESOURCE_ORDER}
+    rows["documents"].append({
+        "doc_id": did, "bureau": m.bureau, "bureau_id": bureau_id(m.bureau) if m.bureau else "",
+        "region": m.region, "admin_level": m.admin_level, "fiscal_year": m.fiscal_year,
+        "doc_type": m.doc_type, "scope": m.scope, "units": ";".join(m.units), "title": m.title,
+        "source_file": document.source_file, "source_url": m.source_url, "published": m.published,
+        "sha256": document.sha256, "pages": document.pages, "status": document.status,
+        "tables_found": len(document.tables), "checks_failed": sum(c.status == "fail" for c in document.checks),
+        "problems": document.error,
+    })  # fmt: skip
+    for table in document.tables:
+        rows["tables"].append({
+            "doc_id": did, "table_no": table.table_no, "table": table.table_id, "title": table.title,
+            "classification": table.classification, "page": table.page, "line": table.line,
+            "rows": len(table.rows), "columns": ";".join(c.measure for c in table.columns), "status": table.status,
+        })  # fmt: skip
+        for item in table.line_items():
+            rows["line_items"].append({
+                "doc_id": did, "table_no": table.table_no, "row_no": item.row_no, "table": table.table_id,
+                "classification": table.classification if item.code else "", "code": item.code, "name": item.name,
+                "level": item.level, "parent_code": item.parent_code, "parent_name": item.parent_name,
+                "is_leaf": item.is_leaf, "measure": item.measure, "amount": item.amount, "page": item.page,
+                "line": item.line, "placement": item.placement,
+            })  # fmt: skip
+    if not document.error:
+        figures = key_figures(document)
+        rows["key_figures"].append({"doc_id": did, **{k: figures.get(k) for k in KEY_FIGURES}})
+    for p in document.projects:
+        rows["projects"].append({
+            "doc_id": did, "project_no": p.project_no, "name": p.name, "unit": p.unit, "amount": p.amount,
+            "description": p.description, "source_table": p.source_table, "page": p.page, "line": p.line,
+        })  # fmt: skip
+    for t in document.targets:
+        rows["performance_targets"].append({
+            "doc_id": did, "target_no": t.target_no, "project_no": t.project_no, "project": t.project, "unit": t.unit,
+            "level1": t.level1, "level2": t.level2, "level3": t.level3, "operator": t.operator, "value": t.value,
+            "value_unit": t.value_unit, "weight": t.weight, "direction": t.direction, "page": t.page, "line": t.line,
+        })  # fmt: skip
+    for number, c in enumerate(document.checks, start=1):
+        rows["checks"].append({
+            "doc_id": did, "check_no": number, "check": c.check, "status": c.status, "outcome": c.outcome,
+            "table": c.table, "code": c.code, "measure": c.measure, "expected": c.expected, "actual": c.actual,
+            "difference": c.difference, "message": c.message,
+        })  # fmt: skip
+    for number, problem in enumerate(document.problems, start=1):
+        rows["problems"].append({
+            "doc_id": did, "problem_no": number, "severity": problem.severity, "table": problem.table,
+            "page": problem.page, "line": problem.line, "reason": problem.reason,
+        })  # fmt: skip
+    return rows
+
+
+def merge(parts: Iterable[dict[str, list[Row]]]) -> dict[str, list[Row]]:
+    merged: dict[str, list[Row]] = {name: [] for name in RESOURCE_ORDER}
+    for part in parts:
+        for name, rows in part.items():
+            merged[name].extend(rows)
+    for name, rows in merged.items():
+        key = schemas()[name]["primaryKey"]
+        rows.sort(key=lambda row: tuple(_sort_value(row.get(k)) for k in key))
+    return merged
+
+
+def _sort_value(value: Any) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, int) else (1, _text(value))
+
+
+# --------------------------------------------------------------------------- files
+
+
+def csv_bytes(name: str, rows: list[Row]) -> bytes:
+    fields = [f["name"] for f in schemas()[name]["fields"]]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(fields)
+    for row in rows:
+        writer.writerow([_text(row.get(f)) for f in fields])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def table_schema(name: str) -> dict[str, Any]:
+    spec = schemas()[name]
+    fields = []
+    for field in spec["fields"]:
+        entry: dict[str, Any] = {
+            "name": field["name"],
+            "type": field["type"],
+            "title": field["zh"],
+            "description": f"{field['zh']} — {field['en']}",
+            "x-description-zh": field["zh"],
+            "x-description-en": field["en"],
+        }
+        constraints: dict[str, Any] = {}
+        if field.get("required"):
+            constraints["required"] = True
+        if "enum" in field:
+            constraints["enum"] = field["enum"]
+        if constraints:
+            entry["constraints"] = constraints
+        if field["type"] == "number":
+            entry["bareNumber"] = True
+        if field["type"] == "boolean":
+            entry["trueValues"], entry["falseValues"] = ["true"], ["false"]
+        fields.append(entry)
+    schema: dict[str, Any] = {"fields": fields, "primaryKey": spec["primaryKey"], "missingValues": [""]}
+    if name not in ("documents", "rejected_files"):
+        schema["foreignKeys"] = [{"fields": "doc_id", "reference": {"resource": "documents", "fields": "doc_id"}}]
+    return schema
+
+
+def descriptor(rows: dict[str, list[Row]], name: str, title: str) -> dict[str, Any]:
+    doc_types = sorted({r["doc_type"] for r in rows["documents"] if r["doc_type"]})
+    sources = [
+        {
+            "title": f"{r['bureau']} {r['fiscal_year']} ({r['source_file']})",
+            **({"path": r["source_url"]} if r["source_url"] else {}),
+        }
+        for r in rows["documents"]
+    ]
+    return {
+        "profile": "data-package",
+        "name": name,
+        "title": title,
+        "description": "医疗保障局部门预决算公开数据：按原文金额（万元）整理，附勾稽核对结果。Budget disclosures of China's medical-insurance bureaus, amounts as printed (10,000 yuan), with the results of accounting checks.",
+        "licenses": [LICENSE],
+        "sources": sources,
+        "resources": [
+            {
+                "name": resource,
+                "path": f"{resource}.csv",
+                "profile": "tabular-data-resource",
+                "title": schemas()[resource]["title"],
+                "description": schemas()[resource]["description"],
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8-sig",
+                "schema": table_schema(resource),
+            }
+            for resource in RESOURCE_ORDER
+        ],
+        "model": fiscal_model(doc_types),
+        "x-measures": {k: v for k, v in measures()["measures"].items()},
+    }
+
+
+def fiscal_model(doc_types: list[str]) -> dict[str, Any]:
+    """Fiscal Data Package (v0.3) model over `line_items`: one measure (amount in 万元, CNY ×
+    10,000) and the functional and economic classifications with their parent levels."""
+    phase = {"budget": "approved", "final_accounts": "executed"}
+    measure: dict[str, Any] = {
+        "source": "amount",
+        "resource": "line_items",
+        "currency": "CNY",
+        "factor": 10000,
+        "direction": "expenditure",
+    }
+    if len(doc_types) == 1:
+        measure["phase"] = phase[doc_types[0]]
+    classification = {
+        "attributes": {
+            "code": {"source": "code", "resource": "line_items"},
+            "name": {"source": "name", "resource": "line_items", "labelfor": "code"},
+            "parent_code": {"source": "parent_code", "resource": "line_items", "parent": "code"},
+            "level": {"source": "level", "resource": "line_items"},
+        },
+        "primaryKey": ["code"],
+        "dimensionType": "classification",
+    }
+    return {
+        "measures": {"amount": measure},
+        "dimensions": {
+            "functional_classification": {**classification, "classificationType": "functional"},
+            "economic_classification": {**classification, "classificationType": "economic"},
+            "document": {
+                "attributes": {"doc_id": {"source": "doc_id", "resource": "line_items"}},
+                "primaryKey": ["doc_id"],
+                "dimensionType": "other",
+            },
+            "table": {
+                "attributes": {"table": {"source": "table", "resource": "line_items"}},
+                "primaryKey": ["table"],
+                "dimensionType": "other",
+            },
+            "column": {
+                "attributes": {"measure": {"source": "measure", "resource": "line_items"}},
+                "primaryKey": ["measure"],
+                "dimensionType": "other",
+            },
+        },
+    }
+
+
+def write_package(folder: Path, rows: dict[str, list[Row]], name: str, title: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for resource in RESOURCE_ORDER:
+        (folder / f"{resource}.csv").write_bytes(csv_bytes(resource, rows[resource]))
+    text = json.dumps(descriptor(rows, name, title), ensure_ascii=False, indent=2) + "\n"
+    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+
+
+def write_all(out: Path, documents: list[Document], rejected: list[Row]) -> None:
+    """The combined package, plus one small package per document under documents/<doc_id>/."""
+    per_document = [document_rows(d) for d in documents]
+    combined = merge([*per_document, {"rejected_files": rejected}])
+    with atomic_folder(out) as folder:
+        write_package(folder, combined, "yibao-budgets", "医疗保障局预决算公开数据 Open Yibao Budgets")
+        for rows in per_document:
+            did = rows["documents"][0]["doc_id"]
+            single = merge([rows])
+            title = f"{rows['documents'][0]['bureau']} {rows['documents'][0]['fiscal_year']}"
+            write_package(folder / "documents" / did, single, f"yibao-{did}", title)
+
+
+@contextmanager
+def atomic_folder(target: Path) -> Iterator[Path]:
+    """Yield a temporary folder; on success it replaces `target` in one rename, on failure it
+    is removed and `target` is left as it was."""
+    target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        yield temporary
+        previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
+        if target.exists():
+            os.replace(target, previous)
+        os.replace(temporary, target)
+        shutil.rmtree(previous, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
