@@ -41,6 +41,7 @@ class LineItem:
 
     row_no: int
     code: str  # as printed (after re-joining wrapped cells); '' where none is printed
+    standard_code: str  # the code itself, or the standard code of a name printed without one
     name: str
     level: str  # total | class | segment | item | line
     parent_code: str
@@ -63,6 +64,7 @@ class Row:
     amounts: dict[str, Decimal]
     page: int
     line: int
+    standard_code: str = ""  # for rows printed by name only: the standard code of that name
     placement: str = "column"
     level: str = "line"
     parent_code: str = ""
@@ -98,6 +100,7 @@ class Table:
                     LineItem(
                         row_no=row.row_no,
                         code=row.code,
+                        standard_code=row.code or row.standard_code,
                         name=row.name,
                         level=row.level,
                         parent_code=row.parent_code,

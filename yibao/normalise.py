@@ -349,7 +349,7 @@ def build_rows(raw: list[RawRow], layout: Layout, table: Table, problems: list[P
     rows: list[Row] = []
     candidates: list[list[Placement]] = []
     class_name = ""
-    class_code = ""
+    class_code = ""  # standard code of the 类 printed by name
     family = "government_economic" if "government_economic" in table.table_id else "economic"
     for number, raw_row in enumerate(raw, start=1):
         line = raw_row.line
@@ -366,23 +366,22 @@ def build_rows(raw: list[RawRow], layout: Layout, table: Table, problems: list[P
             row.level = cells.code_level(raw_row.code)
             row.parent_code = cells.parent_of(raw_row.code)
         elif not raw_row.code and table.classification == "economic" and not coded:
-            # economic rows printed by name: 类级科目 and 款级科目 side by side
+            # economic rows printed by name: 类级科目 and 款级科目 side by side; the standard code
+            # of a name is kept apart from the (empty) printed code
             if len(labels) >= 2 or (len(labels) == 1 and raw_row.labels and raw_row.labels[-1] == ""):
                 class_name = labels[0]
                 class_code = _standard_code(class_name, "", family)
                 if len(labels) >= 2:
                     row.name = cells.join_text(labels[1:])
                     row.level = "segment"
-                    row.parent_code = class_code
-                    row.code = _standard_code(row.name, class_code, family)
+                    row.standard_code = _standard_code(row.name, class_code, family) if class_code else ""
                 else:
                     row.level = "class"
-                    row.code = class_code
+                    row.standard_code = class_code
             elif len(labels) == 1:
                 row.level = "segment"
-                row.parent_code = class_code
-                row.code = _standard_code(name, class_code, family)
-            row.parent_name = class_name
+                row.standard_code = _standard_code(name, class_code, family) if class_code else ""
+            row.parent_name = class_name if row.level == "segment" else ""
         options = _placements(raw_row, layout, table, problems)
         candidates.append(options)
         rows.append(row)

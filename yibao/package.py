@@ -88,7 +88,7 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
         for item in table.line_items():
             rows["line_items"].append({
                 "doc_id": did, "table_no": table.table_no, "row_no": item.row_no, "table": table.table_id,
-                "classification": table.classification if item.code else "", "code": item.code, "name": item.name,
+                "classification": table.classification if item.code else "", "code": item.code, "standard_code": item.standard_code, "name": item.name,
                 "level": item.level, "parent_code": item.parent_code, "parent_name": item.parent_name,
                 "is_leaf": item.is_leaf, "measure": item.measure, "amount": item.amount, "page": item.page,
                 "line": item.line, "placement": item.placement,

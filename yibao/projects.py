@@ -71,7 +71,8 @@ def _projects_from_cells(segment: Segment, lines: list[Line]) -> list[Project]:
     unit_at = name_at = content_at = amount_at = None
     unit = ""
     for line in lines:
-        if "\t" not in line.text or is_noise(line.text) or is_header_line(line.text):
+        is_header_row = "项目名称" in squeeze(line.text)
+        if "\t" not in line.text or is_noise(line.text) or (is_header_line(line.text) and not is_header_row):
             continue
         parts = [p.strip() for p in line.text.split("\t")]
         if name_at is None or "项目名称" in squeeze(line.text):
@@ -81,6 +82,7 @@ def _projects_from_cells(segment: Segment, lines: list[Line]) -> list[Project]:
                 content_at = _header_index(parts, "项目内容", "项目概述", "绩效目标")
                 amount_at = _header_index(parts, "总计", "合计", "预算数")
             continue
+
         def cell(index: int | None, parts: list[str] = parts) -> str:
             return parts[index] if index is not None and index < len(parts) else ""
 

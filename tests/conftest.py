@@ -1,0 +1,43 @@
+"""Shared fixtures: the data package built once per test session from the real documents."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from yibao.build import build_data
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCE_DOCS = ROOT / "source_docs"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data package built from source_docs/ into a temporary folder."""
+    out = tmp_path_factory.mktemp("package") / "datapackage"
+    status = build_data(SOURCE_DOCS, out, log=io.StringIO())
+    assert status == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def seeds_package(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data package built from plain copies of the seed texts, without metadata files."""
+    if not SEEDS.is_dir():
+        pytest.skip(f"{SEEDS} is not there")
+    sources = tmp_path_factory.mktemp("seeds")
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, sources / seed.name)
+    out = tmp_path_factory.mktemp("seeds-package") / "datapackage"
+    assert build_data(sources, out, log=io.StringIO()) == 0
+    return out

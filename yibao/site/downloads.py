@@ -1,0 +1,91 @@
+"""Files readers download: the package itself, a zip of it, one CSV per document and per chart,
+and the vendored plotly.min.js. Every writer is deterministic (sorted, fixed zip dates)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import plotly
+
+from .package import Row
+
+ZIP_DATE = (2000, 1, 1, 0, 0, 0)
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    """UTF-8 with BOM (Chinese Excel opens it), `\\n` line ends, like the package's own CSV."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def dict_rows(rows: list[Row], fields: list[str]) -> list[list[str]]:
+    return [fields] + [[row.get(name, "") for name in fields] for row in rows]
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def package_files(package_dir: Path) -> list[Path]:
+    """datapackage.json and the top-level CSV files, by name."""
+    files = [package_dir / "datapackage.json", *sorted(package_dir.glob("*.csv"))]
+    return [path for path in files if path.is_file()]
+
+
+def copy_package(package_dir: Path, data_dir: Path) -> list[str]:
+    """Copy the package files byte for byte; returns their names."""
+    names = []
+    for path in package_files(package_dir):
+        write_bytes(data_dir / path.name, path.read_bytes())
+        names.append(path.name)
+    return names
+
+
+def deterministic_zip(files: list[tuple[str, bytes]]) -> bytes:
+    """A zip whose bytes depend only on the names and contents given."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def write_package_zip(package_dir: Path, target: Path, folder: str) -> None:
+    files = [(f"{folder}/{path.name}", path.read_bytes()) for path in package_files(package_dir)]
+    write_bytes(target, deterministic_zip(files))
+
+
+def copy_document_packages(package_dir: Path, data_dir: Path, file_ids: dict[str, str]) -> dict[str, str]:
+    """Copy datapackage/documents/<doc_id>/ where the package has one; doc_id → copied folder name."""
+    copied = {}
+    source_root = package_dir / "documents"
+    for doc_id, file_id in sorted(file_ids.items()):
+        source = source_root / doc_id
+        if not (source / "datapackage.json").is_file():
+            continue
+        target = data_dir / "documents" / file_id
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                write_bytes(target / path.relative_to(source), path.read_bytes())
+        copied[doc_id] = file_id
+    return copied
+
+
+def plotly_js_source() -> Path:
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def copy_plotly(vendor_dir: Path) -> None:
+    """The one shared copy of plotly.js that every chart page loads (no CDN)."""
+    vendor_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(plotly_js_source(), vendor_dir / "plotly.min.js")

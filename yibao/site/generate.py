@@ -1,0 +1,425 @@
+"""Render site_templates/ into docs/ from a data package: Markdown pages and download files."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from . import charts as ch
+from . import downloads
+from .formatting import format_amount, front_matter_title, md_escape, safe_url, script_json
+from .model import (
+    ADMIN_LEVEL_LABELS,
+    CHECK_STATUS_LABELS,
+    CLASSIFICATION_LABELS,
+    KEY_FIGURE_LABELS,
+    OUTCOME_LABELS,
+    STATUS_LABELS,
+    TABLE_LABELS,
+    BureauView,
+    DocumentView,
+    bureau_views,
+    check_reference,
+    comparable,
+    describe_check,
+    descriptor_check_reference,
+    field_texts,
+    kind_label,
+    latest_budget,
+    license_of,
+    page_href,
+    recent_documents,
+)
+from .package import Row, SitePackage, load_package, row_sort_key
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "site_templates"
+
+# Everything generate_pages writes lives here (all git-ignored); it is wiped before each run so
+# a bureau that left the package leaves no page behind.
+GENERATED_DIRS = ("bureaus", "generated", "data", "assets/generated", "assets/javascripts/vendor")
+GENERATED_FILES = ("index.md",)
+CHART_CSV_DIR = "assets/generated/charts"
+ROWS_CSV_DIR = "data/rows"
+ZIP_NAME = "open-yibao-budgets.zip"
+HOME_COMPARE_LIMIT = 15
+COMPARE_LIMIT = 40
+RECENT_LIMIT = 10
+
+MEASURE_ORDER = ["total", "basic", "personnel", "public", "project"]
+LEVEL_LABELS = {"class": "类", "segment": "款", "item": "项", "total": "合计", "line": ""}
+
+
+def template_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=md_escape,
+        amount=format_amount,
+        json=script_json,
+        front_matter_title=front_matter_title,
+        safe_url=safe_url,
+    )
+    env.globals.update(
+        ADMIN_LEVEL_LABELS=ADMIN_LEVEL_LABELS,
+        STATUS_LABELS=STATUS_LABELS,
+        CHECK_STATUS_LABELS=CHECK_STATUS_LABELS,
+        OUTCOME_LABELS=OUTCOME_LABELS,
+        CLASSIFICATION_LABELS=CLASSIFICATION_LABELS,
+        LEVEL_LABELS=LEVEL_LABELS,
+        kind_label=kind_label,
+        CHART_CSV_DIR=CHART_CSV_DIR,
+        TABLE_LABELS=TABLE_LABELS,
+    )
+    return env
+
+
+def measure_labels() -> dict[str, str]:
+    """Chinese column names from yibao/data/measures.yml; ids where that file is unavailable."""
+    try:
+        from yibao.reference import measures
+
+        return {key: str(value.get("zh", key)) for key, value in measures().get("measures", {}).items()}
+    except Exception:  # the parser's reference data is optional for the site
+        return {
+            "total": "合计",
+            "basic": "基本支出",
+            "personnel": "人员经费",
+            "public": "公用经费",
+            "project": "项目支出",
+        }
+
+
+# ---------------------------------------------------------------- printed tables
+
+
+def ordered_measures(items: list[Row], printed: str) -> list[str]:
+    present = list(dict.fromkeys(row.get("measure", "") for row in items))
+    listed = [m for m in printed.replace(",", " ").split() if m in present]
+    if listed and set(listed) == set(present):
+        return listed
+    known = [m for m in MEASURE_ORDER if m in present]
+    return known + sorted(m for m in present if m not in known)
+
+
+def printed_tables(tables: list[Row], items: list[Row], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """Each recognised table as printed: one row per row_no, one column per measure."""
+    by_table: dict[str, list[Row]] = defaultdict(list)
+    for item in items:
+        by_table[item.get("table_no", "")].append(item)
+    result = []
+    for table in tables:
+        rows_of_table = by_table.get(table.get("table_no", ""), [])
+        measures = ordered_measures(rows_of_table, table.get("columns", ""))
+        grouped: dict[str, dict[str, Any]] = {}
+        for item in sorted(rows_of_table, key=lambda r: row_sort_key(r, ["row_no"])):
+            row = grouped.setdefault(
+                item.get("row_no", ""),
+                {
+                    "code": item.get("code", ""),
+                    "name": item.get("name", ""),
+                    "level": item.get("level", ""),
+                    "amounts": {},
+                },
+            )
+            row["amounts"][item.get("measure", "")] = item.get("amount", "")
+        result.append(
+            {
+                "table": table,
+                "measures": [(m, labels.get(m, m)) for m in measures],
+                "rows": list(grouped.values()),
+            }
+        )
+    return result
+
+
+# ---------------------------------------------------------------- pages
+
+
+class SiteWriter:
+    """Holds the package, the views and the output folder while pages are written."""
+
+    def __init__(self, package: SitePackage, docs_dir: Path) -> None:
+        self.package = package
+        self.docs_dir = docs_dir
+        self.env = template_environment()
+        self.bureaus = bureau_views(package)
+        self.line_items = package.by_doc("line_items")
+        self.tables = package.by_doc("tables")
+        self.projects = package.by_doc("projects")
+        self.targets = package.by_doc("performance_targets")
+        self.key_figures = package.key_figures()
+        self.measure_labels = measure_labels()
+        self.check_reference = check_reference() | descriptor_check_reference(package.descriptor)
+        self.document_packages: dict[str, str] = {}
+
+    # -- writing
+
+    def write_page(self, page: str, template: str, **context: Any) -> None:
+        text = self.env.get_template(template).render(link=self.linker(page), page_path=page, **context)
+        downloads.write_bytes(self.docs_dir / page, text.encode("utf-8"))
+
+    def linker(self, page: str) -> Callable[[str], str]:
+        return lambda target: page_href(page, target)
+
+    def write_chart_csv(self, chart: ch.Chart) -> None:
+        downloads.write_bytes(self.docs_dir / self.chart_csv(chart), downloads.csv_bytes(chart.csv_rows()))
+
+    @staticmethod
+    def chart_csv(chart: ch.Chart) -> str:
+        return f"{CHART_CSV_DIR}/{chart.chart_id}.csv"
+
+    def with_csv(self, charts: list[ch.Chart | None]) -> list[ch.Chart]:
+        present = [chart for chart in charts if chart is not None]
+        for chart in present:
+            self.write_chart_csv(chart)
+        return present
+
+    # -- downloads
+
+    def write_downloads(self, package_dir: Path) -> list[str]:
+        data_dir = self.docs_dir / "data"
+        names = downloads.copy_package(package_dir, data_dir)
+        downloads.write_package_zip(package_dir, data_dir / ZIP_NAME, "open-yibao-budgets")
+        file_ids = {view.doc_id: view.file_id for bureau in self.bureaus for view in bureau.documents}
+        self.document_packages = downloads.copy_document_packages(package_dir, data_dir, file_ids)
+        fields = self.resource_fields("line_items")
+        for doc_id, file_id in sorted(file_ids.items()):
+            rows = self.line_items.get(doc_id, [])
+            downloads.write_bytes(
+                self.docs_dir / ROWS_CSV_DIR / f"{file_id}.csv", downloads.csv_bytes(downloads.dict_rows(rows, fields))
+            )
+        downloads.copy_plotly(self.docs_dir / "assets" / "javascripts" / "vendor")
+        return names
+
+    def resource_fields(self, name: str) -> list[str]:
+        schema_fields = self.package.resource_descriptor(name).get("schema", {}).get("fields", [])
+        names = [str(f.get("name")) for f in schema_fields if f.get("name")]
+        if names:
+            return names
+        rows = self.package.rows(name)
+        return list(rows[0].keys()) if rows else []
+
+    # -- bureau pages
+
+    def document_context(self, bureau: BureauView, view: DocumentView) -> dict[str, Any]:
+        items = self.line_items.get(view.doc_id, [])
+        figures = view.key_figures
+        chart_id = view.file_id
+        charts = {
+            "function": ch.function_chart(chart_id, items),
+            "basic_project": ch.basic_project_chart(chart_id, figures, items),
+            "personnel_public": ch.personnel_public_chart(chart_id, figures, items),
+            "economic": ch.economic_chart(chart_id, items),
+            "income": ch.income_chart(chart_id, items, figures),
+            "three_public": ch.three_public_chart(chart_id, figures),
+        }
+        self.with_csv(list(charts.values()))
+        key_figures = [(label, (figures or {}).get(name, "")) for name, label in KEY_FIGURE_LABELS]
+        checks = [
+            row | {"description": describe_check(row.get("check", ""), self.check_reference)} for row in view.checks
+        ]
+        # Failures first (a reader comes for them), then skipped, then passed; stable by check_no.
+        status_order = {"fail": 0, "skip": 1, "pass": 2}
+        checks.sort(key=lambda row: (status_order.get(row.get("status", ""), 3), row_sort_key(row, ["check_no"])))
+        return {
+            "view": view,
+            "doc": view.doc,
+            "key_figures": [(label, value) for label, value in key_figures if value.strip()],
+            "charts": charts,
+            "projects": self.projects.get(view.doc_id, []),
+            "targets": self.targets.get(view.doc_id, []),
+            "checks": checks,
+            "failed_checks": [row for row in checks if row.get("status") == "fail"],
+            "other_checks": [row for row in checks if row.get("status") != "fail"],
+            "measure_labels": self.measure_labels,
+            "check_counts": view.check_counts,
+            "problems": view.problems,
+            "printed": printed_tables(self.tables.get(view.doc_id, []), items, self.measure_labels),
+            "rows_csv": f"{ROWS_CSV_DIR}/{view.file_id}.csv",
+            "document_package": (
+                f"data/documents/{self.document_packages[view.doc_id]}/datapackage.json"
+                if view.doc_id in self.document_packages
+                else ""
+            ),
+            "source_url": safe_url(view.doc.get("source_url", "")),
+        }
+
+    def write_bureau_page(self, bureau: BureauView) -> None:
+        documents = [self.document_context(bureau, view) for view in bureau.documents]
+        years = ch.years_chart(
+            f"{safe_chart_id(bureau.slug)}--years", [v.doc for v in bureau.documents], self.key_figures
+        )
+        self.with_csv([years])
+        self.write_page(bureau.page, "bureau.md.j2", bureau=bureau, documents=documents, years_chart=years)
+
+    # -- overview pages
+
+    def comparables(self) -> list[ch.Comparable]:
+        return [comparable(latest_budget(bureau), bureau) for bureau in self.bureaus]
+
+    def all_comparables(self) -> list[tuple[BureauView, DocumentView, ch.Comparable]]:
+        return [(bureau, view, comparable(view, bureau)) for bureau in self.bureaus for view in bureau.documents]
+
+    def write_home(self) -> None:
+        documents = self.package.documents()
+        checks = Counter(row.get("status", "") for row in self.package.rows("checks"))
+        by_year: dict[str, dict[str, Any]] = {}
+        for bureau in self.bureaus:
+            for view in bureau.documents:
+                year = view.doc.get("fiscal_year", "")
+                entry = by_year.setdefault(
+                    year, {"documents": 0, "bureaus": set(), "total": Decimal(0), "with_total": 0}
+                )
+                entry["documents"] += 1
+                entry["bureaus"].add(bureau.bureau_id)
+                if view.total is not None and view.doc.get("doc_type") == "budget":
+                    entry["total"] += view.total
+                    entry["with_total"] += 1
+        page_of = {view.doc_id: (bureau, view) for bureau in self.bureaus for view in bureau.documents}
+        failing = [
+            page_of[doc_id]
+            for doc_id in sorted(page_of)
+            if page_of[doc_id][1].check_counts["fail"] or page_of[doc_id][1].doc.get("status") == "error"
+        ]
+        self.write_page(
+            "index.md",
+            "home.md.j2",
+            bureaus=self.bureaus,
+            document_count=len(documents),
+            years=sorted(by_year.items(), reverse=True),
+            doc_types=Counter(kind_label(doc) for doc in documents),
+            checks=checks,
+            failing=failing,
+            recent=[page_of[doc.get("doc_id", "")] for doc in recent_documents(documents, RECENT_LIMIT)],
+            charts=self.with_csv(ch.comparison_charts("home", self.comparables(), HOME_COMPARE_LIMIT)),
+        )
+
+    def write_bureau_index(self) -> None:
+        levels = sorted({b.admin_level for b in self.bureaus if b.admin_level})
+        self.write_page("bureaus/index.md", "bureaus.md.j2", bureaus=self.bureaus, levels=levels)
+
+    def write_compare(self) -> None:
+        self.write_page(
+            "bureaus/compare.md",
+            "compare.md.j2",
+            charts=self.with_csv(ch.comparison_charts("compare", self.comparables(), COMPARE_LIMIT)),
+            entries=self.all_comparables(),
+        )
+
+    def write_classification(self) -> None:
+        self.write_page("data/classification.md", "classification.md.j2", sections=self.classification_sections())
+
+    def classification_sections(self) -> list[dict[str, Any]]:
+        """Codes that occur, per classification: most common name, other spellings, documents."""
+        names: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        docs: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for row in self.package.rows("line_items"):
+            code = row.get("code", "").strip()
+            classification = row.get("classification", "")
+            if not code or classification not in ("function", "economic"):
+                continue
+            names[(classification, code)][row.get("name", "")] += 1
+            docs[(classification, code)].add(row.get("doc_id", ""))
+        sections = []
+        for classification, title in (("function", "支出功能分类科目"), ("economic", "支出经济分类科目")):
+            codes = sorted(code for kind, code in names if kind == classification)
+            entries = []
+            for code in codes:
+                counted = names[(classification, code)].most_common()
+                ranked = sorted(counted, key=lambda pair: (-pair[1], pair[0]))
+                entries.append(
+                    {
+                        "code": code,
+                        "name": ranked[0][0],
+                        "other_names": [name for name, _ in ranked[1:]],
+                        "level": {3: "类", 5: "款", 7: "项"}.get(len(code), ""),
+                        "documents": len(docs[(classification, code)]),
+                    }
+                )
+            sections.append({"id": classification, "title": title, "entries": entries})
+        return sections
+
+    def write_data_page(self, files: list[str]) -> None:
+        resources = []
+        for resource in self.package.descriptor.get("resources", []):
+            fields = []
+            for field_descriptor in resource.get("schema", {}).get("fields", []):
+                zh, en = field_texts(field_descriptor)
+                fields.append(
+                    {
+                        "name": field_descriptor.get("name", ""),
+                        "type": field_descriptor.get("type", ""),
+                        "zh": zh,
+                        "en": en,
+                    }
+                )
+            resources.append(
+                {
+                    "name": resource.get("name", ""),
+                    "path": resource.get("path", "") if isinstance(resource.get("path"), str) else "",
+                    "title": resource.get("title", ""),
+                    "description": resource.get("description", ""),
+                    "rows": len(self.package.rows(resource.get("name", ""))),
+                    "primary_key": resource.get("schema", {}).get("primaryKey", []),
+                    "fields": fields,
+                }
+            )
+        status_by_check: dict[str, Counter] = defaultdict(Counter)
+        for row in self.package.rows("checks"):
+            status_by_check[row.get("check", "")][row.get("status", "")] += 1
+        checks = [
+            {
+                "id": check_id,
+                "counts": status_by_check[check_id],
+                "description": describe_check(check_id, self.check_reference),
+            }
+            for check_id in sorted(status_by_check)
+        ]
+        self.write_page(
+            "data/index.md",
+            "data.md.j2",
+            descriptor=self.package.descriptor,
+            files=[name for name in files if name != "datapackage.json"],
+            zip_name=ZIP_NAME,
+            resources=resources,
+            checks=checks,
+            license=license_of(self.package.descriptor),
+            document_count=len(self.package.documents()),
+        )
+
+
+def safe_chart_id(value: str) -> str:
+    return value.replace("/", "-")
+
+
+def clean_generated(docs_dir: Path) -> None:
+    for relative in GENERATED_DIRS:
+        shutil.rmtree(docs_dir / relative, ignore_errors=True)
+    for relative in GENERATED_FILES:
+        (docs_dir / relative).unlink(missing_ok=True)
+
+
+def generate(package_dir: Path, docs_dir: Path) -> None:
+    package = load_package(package_dir)
+    clean_generated(docs_dir)
+    writer = SiteWriter(package, docs_dir)
+    files = writer.write_downloads(package_dir)
+    for bureau in writer.bureaus:
+        writer.write_bureau_page(bureau)
+    writer.write_home()
+    writer.write_bureau_index()
+    writer.write_compare()
+    writer.write_classification()
+    writer.write_data_page(files)
