@@ -86,9 +86,14 @@ class Table:
     columns: list[Column] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     status: str = "ok"  # ok | empty | partial
+    listed: int = 0  # project and performance tables: the projects or targets read from it
     # line range in the source (inclusive start, exclusive end) — for later stages and problems
     first_line: int = 0
     end_line: int = 0
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) or self.listed
 
     def line_items(self) -> list[LineItem]:
         items: list[LineItem] = []

@@ -83,7 +83,7 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
         rows["tables"].append({
             "doc_id": did, "table_no": table.table_no, "table": table.table_id, "title": table.title,
             "classification": table.classification, "page": table.page, "line": table.line,
-            "rows": len(table.rows), "columns": ";".join(c.measure for c in table.columns), "status": table.status,
+            "rows": table.row_count, "columns": ";".join(c.measure for c in table.columns), "status": table.status,
         })  # fmt: skip
         for item in table.line_items():
             rows["line_items"].append({

@@ -91,13 +91,14 @@ def read_tables(document: Document, source: SourceText) -> None:
         elif kind == "three_public":
             table = read_three_public(segment, number, document.problems)
         elif kind == "projects":
-            table_projects.extend(read_project_table(segment, document.problems))
-            table = _list_table(segment, number, bool(table_projects))
+            projects = read_project_table(segment, document.problems)
+            table_projects.extend(projects)
+            table = _list_table(segment, number, len(projects))
         elif kind == "performance":
             projects, targets = read_performance(segment, document.problems)
             listed_projects.extend(projects)
             _add_targets(document, targets)
-            table = _list_table(segment, number, bool(projects or targets))
+            table = _list_table(segment, number, len(targets) or len(projects))
         if table is not None:
             document.tables.append(table)
     projects = table_projects or listed_projects
@@ -107,11 +108,14 @@ def read_tables(document: Document, source: SourceText) -> None:
     _link_targets(document)
 
 
-def _list_table(segment: Segment, number: int, found: bool) -> Table | None:
-    """Project and performance tables are listed as tables too (their rows live elsewhere)."""
+def _list_table(segment: Segment, number: int, found: int) -> Table | None:
+    """Project and performance tables are listed as tables too (their rows live in projects and
+    performance_targets); `found` counts the projects or targets read from it."""
     if not found:
         return None
-    return Table(number, segment.kind.table_id, segment.title, "", segment.title_line.page, segment.title_line.number)
+    table = Table(number, segment.kind.table_id, segment.title, "", segment.title_line.page, segment.title_line.number)
+    table.listed = found
+    return table
 
 
 def _add_targets(document: Document, targets: list[PerformanceTarget]) -> None:

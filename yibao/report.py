@@ -27,7 +27,7 @@ def as_dict(document: Document) -> dict[str, Any]:
         "admin_level": m.admin_level,
         "units": m.units,
         "tables": [
-            {"table": t.table_id, "title": t.title, "page": t.page, "line": t.line, "rows": len(t.rows)}
+            {"table": t.table_id, "title": t.title, "page": t.page, "line": t.line, "rows": t.row_count}
             for t in document.tables
         ],
         "projects": len(document.projects),
@@ -71,7 +71,7 @@ def as_text(document: Document) -> str:
         "表格 tables:",
     ]
     for t in document.tables:
-        lines.append(f"  {t.table_id:48} {len(t.rows):4} 行 rows  第 {t.page} 页 line {t.line}  {t.title}")
+        lines.append(f"  {t.table_id:48} {t.row_count:4} 行 rows  第 {t.page} 页 line {t.line}  {t.title}")
     lines.append(f"项目 projects: {len(document.projects)}   绩效指标 targets: {len(document.targets)}")
     counts = Counter(c.status for c in document.checks)
     rounding = sum(c.outcome == "rounding" for c in document.checks)

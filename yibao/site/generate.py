@@ -46,6 +46,7 @@ GENERATED_DIRS = ("bureaus", "generated", "data", "assets/generated", "assets/ja
 GENERATED_FILES = ("index.md",)
 CHART_CSV_DIR = "assets/generated/charts"
 ROWS_CSV_DIR = "data/rows"
+CHECKS_CSV_DIR = "data/checks"
 ZIP_NAME = "open-yibao-budgets.zip"
 HOME_COMPARE_LIMIT = 15
 COMPARE_LIMIT = 40
@@ -194,12 +195,15 @@ class SiteWriter:
         downloads.write_package_zip(package_dir, data_dir / ZIP_NAME, "open-yibao-budgets")
         file_ids = {view.doc_id: view.file_id for bureau in self.bureaus for view in bureau.documents}
         self.document_packages = downloads.copy_document_packages(package_dir, data_dir, file_ids)
-        fields = self.resource_fields("line_items")
-        for doc_id, file_id in sorted(file_ids.items()):
-            rows = self.line_items.get(doc_id, [])
-            downloads.write_bytes(
-                self.docs_dir / ROWS_CSV_DIR / f"{file_id}.csv", downloads.csv_bytes(downloads.dict_rows(rows, fields))
-            )
+        per_document = [
+            ("line_items", ROWS_CSV_DIR, self.line_items),
+            ("checks", CHECKS_CSV_DIR, self.package.by_doc("checks")),
+        ]
+        for resource, folder, rows_by_doc in per_document:
+            fields = self.resource_fields(resource)
+            for doc_id, file_id in sorted(file_ids.items()):
+                rows = downloads.dict_rows(rows_by_doc.get(doc_id, []), fields)
+                downloads.write_bytes(self.docs_dir / folder / f"{file_id}.csv", downloads.csv_bytes(rows))
         downloads.copy_plotly(self.docs_dir / "assets" / "javascripts" / "vendor")
         return names
 
@@ -242,7 +246,8 @@ class SiteWriter:
             "targets": self.targets.get(view.doc_id, []),
             "checks": checks,
             "failed_checks": [row for row in checks if row.get("status") == "fail"],
-            "other_checks": [row for row in checks if row.get("status") != "fail"],
+            "check_groups": check_groups([row for row in checks if row.get("status") != "fail"]),
+            "checks_csv": f"{CHECKS_CSV_DIR}/{view.file_id}.csv",
             "measure_labels": self.measure_labels,
             "check_counts": view.check_counts,
             "problems": view.problems,
@@ -398,6 +403,20 @@ class SiteWriter:
             license=license_of(self.package.descriptor),
             document_count=len(self.package.documents()),
         )
+
+
+def check_groups(checks: list[Row]) -> list[dict[str, Any]]:
+    """Passed and skipped checks summarised per check id: a document runs hundreds of them, and
+    listing each would make the page heavy; every row is in the per-document checks CSV."""
+    groups: dict[str, dict[str, Any]] = {}
+    for row in checks:
+        group = groups.setdefault(
+            row.get("check", ""),
+            {"check": row.get("check", ""), "description": row.get("description", {}), "counts": Counter(), "outcomes": Counter()},
+        )
+        group["counts"][row.get("status", "")] += 1
+        group["outcomes"][row.get("outcome", "")] += 1
+    return [groups[key] for key in sorted(groups)]
 
 
 def safe_chart_id(value: str) -> str:
