@@ -16,7 +16,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+# A Chromium or Chrome already on the machine (GitHub's runners ship google-chrome) is used as it
+# is; the browser tests find it through $CHROMIUM or the usual paths.
+have_browser() {
+  for candidate in "${CHROMIUM:-}" /usr/bin/chromium /usr/bin/chromium-browser /usr/bin/google-chrome; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] && return 0
+  done
+  return 1
+}
+if [ "${1:-}" = "--browser" ] && ! have_browser; then
   sudo_cmd=""
   [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
