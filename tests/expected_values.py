@@ -241,6 +241,17 @@ TABLES: dict[tuple[str, str], tuple[str, str]] = {
         30302 | 1.11 1.11 -
         """,
     ),
+    # 单位预算国有资本经营预算财政拨款支出表: the text prints "3.00 3.00" under 合计 基本支出 项目支出;
+    # the 支出总表 prints 223 as a project (3.00 under 项目支出), and so must this table
+    (CHENGDE, "state_capital_expenditure"): (
+        "total basic project",
+        """
+        合计 | 3.00 - 3.00
+        223 | 3.00 - 3.00
+        22301 | 3.00 - 3.00
+        2230105 | 3.00 - 3.00
+        """,
+    ),
     # ------------------------------------------------------------------ 鞍山 表1 收支预算总表
     (ANSHAN, "summary"): (
         "income expenditure",

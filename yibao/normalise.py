@@ -302,7 +302,12 @@ def first_amount_cell(header: list[Line]) -> int:
 # --------------------------------------------------------------------------- classified tables
 
 
-def read_classified(segment: Segment, table_no: int, problems: list[Problem]) -> Table | None:
+KnownRows = dict[str, list[dict[str, Decimal]]]  # code → that row's amounts in each table read before
+
+
+def read_classified(
+    segment: Segment, table_no: int, problems: list[Problem], known: KnownRows | None = None
+) -> Table | None:
     """Read a table of classified rows; None when the title stands alone (a contents entry)."""
     kind = segment.kind
     table = Table(
@@ -338,13 +343,13 @@ def read_classified(segment: Segment, table_no: int, problems: list[Problem]) ->
     table.columns = layout.columns
     if not header and not raw:
         return None
-    table.rows = build_rows(raw, layout, table, problems)
+    table.rows = build_rows(raw, layout, table, problems, known or {})
     if not table.rows:
         table.status = "empty"
     return table
 
 
-def build_rows(raw: list[RawRow], layout: Layout, table: Table, problems: list[Problem]) -> list[Row]:
+def build_rows(raw: list[RawRow], layout: Layout, table: Table, problems: list[Problem], known: KnownRows) -> list[Row]:
     coded = any(r.code for r in raw) and table.classification != ""
     rows: list[Row] = []
     candidates: list[list[Placement]] = []
@@ -383,11 +388,45 @@ def build_rows(raw: list[RawRow], layout: Layout, table: Table, problems: list[P
                 row.standard_code = _standard_code(name, class_code, family) if class_code else ""
             row.parent_name = class_name if row.level == "segment" else ""
         options = _placements(raw_row, layout, table, problems)
-        candidates.append(options)
+        candidates.append(_agreeing_with(known.get(row.code, []), options) if row.code else options)
         rows.append(row)
     _resolve_placements(rows, candidates, layout)
     _mark_leaves(rows)
     return rows
+
+
+def _agreeing_with(known: list[dict[str, Decimal]], options: list[Placement]) -> list[Placement]:
+    """Among several placements, those that agree with the same code's row in a table read before
+    (the same figure agrees across tables): same total, same amounts in the columns both tables
+    print beyond the total. When no earlier row says more than the total, all stay."""
+    if len(options) < 2:
+        return options
+    columns = _measures_of(options) - {"total"}
+    for amounts in known:
+        shared = columns & set(amounts)
+        if not shared or "total" not in amounts:
+            continue
+        agreeing = [
+            option
+            for option in options
+            if option.get("total") == amounts["total"] and all(option.get(m, Decimal(0)) == amounts[m] for m in shared)
+        ]
+        if agreeing:
+            return agreeing
+    return options
+
+
+def _measures_of(options: list[Placement]) -> set[str]:
+    return {m for option in options for m in option}
+
+
+def known_rows(table: Table) -> dict[str, dict[str, Decimal]]:
+    """Rows of a classified table whose placement was certain, for the tables read after it."""
+    return {
+        row.code: dict(row.amounts)
+        for row in table.rows
+        if row.code and table.classification and row.placement in ("column", "identity")
+    }
 
 
 def _standard_code(name: str, parent_code: str, family: str) -> str:

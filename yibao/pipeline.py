@@ -18,7 +18,7 @@ from .extract import read_source
 from .headers import layout_from_text
 from .model import Document, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
 from .narrative import narrative_checks
-from .normalise import read_classified
+from .normalise import KnownRows, known_rows, read_classified
 from .projects import read_performance, read_project_table
 from .recognise import Segment, find_segments
 from .summaries import read_summary, read_three_public
@@ -80,12 +80,16 @@ def _overrides(path: Path) -> dict[str, object]:
 def read_tables(document: Document, source: SourceText) -> None:
     table_projects: list[Project] = []
     listed_projects: list[Project] = []
+    known: dict[str, KnownRows] = {}  # classification → rows placed with certainty, by code
     for segment in find_segments(source):
         kind = segment.kind.kind
         number = len(document.tables) + 1
         table: Table | None = None
         if kind == "classified":
-            table = read_classified(segment, number, document.problems)
+            table = read_classified(segment, number, document.problems, known.get(segment.kind.classification, {}))
+            if table is not None:
+                for code, amounts in known_rows(table).items():
+                    known.setdefault(table.classification, {}).setdefault(code, []).append(amounts)
         elif kind == "summary":
             table = read_summary(segment, number, document.problems)
         elif kind == "three_public":

@@ -412,7 +412,12 @@ def check_groups(checks: list[Row]) -> list[dict[str, Any]]:
     for row in checks:
         group = groups.setdefault(
             row.get("check", ""),
-            {"check": row.get("check", ""), "description": row.get("description", {}), "counts": Counter(), "outcomes": Counter()},
+            {
+                "check": row.get("check", ""),
+                "description": row.get("description", {}),
+                "counts": Counter(),
+                "outcomes": Counter(),
+            },
         )
         group["counts"][row.get("status", "")] += 1
         group["outcomes"][row.get("outcome", "")] += 1

@@ -33,6 +33,10 @@ TABLE_LABELS = {
     "appropriation_summary": "财政拨款收支总表",
     "general_budget_expenditure": "一般公共预算支出表",
     "general_budget_basic_expenditure": "一般公共预算基本支出表",
+    "general_budget_project_expenditure": "一般公共预算项目支出表",
+    "general_budget_expenditure_government_economic": "一般公共预算支出表（政府经济分类）",
+    "gov_fund_expenditure_economic": "政府性基金预算支出表（经济分类）",
+    "gov_fund_expenditure_government_economic": "政府性基金预算支出表（政府经济分类）",
     "three_public": "“三公”经费支出表",
     "gov_fund_expenditure": "政府性基金预算支出表",
     "state_capital_expenditure": "国有资本经营预算支出表",
@@ -212,9 +216,12 @@ def latest_budget(bureau: BureauView) -> DocumentView:
 
 @cache
 def check_reference() -> dict[str, dict[str, str]]:
+    """Descriptions keyed by check id or id prefix; rules are stored under `rule:<name>`."""
     path = Path(__file__).with_name("checks.yml")
     loaded: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {str(key): value for key, value in loaded.get("checks", {}).items()}
+    reference = {str(key): value for key, value in loaded.get("checks", {}).items()}
+    reference.update({f"rule:{key}": value for key, value in loaded.get("rules", {}).items()})
+    return reference
 
 
 def descriptor_check_reference(descriptor: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -235,13 +242,35 @@ def descriptor_check_reference(descriptor: dict[str, Any]) -> dict[str, dict[str
     return found
 
 
+KEY_FIGURE_NAMES = dict(KEY_FIGURE_LABELS)
+FIELD_TEXT_KEYS = (
+    "x-description-zh", "description_zh", "title_zh", "zh",
+    "x-description-en", "description_en", "title_en", "en", "title", "description",
+)  # fmt: skip
+
+
 def describe_check(check_id: str, reference: dict[str, dict[str, str]]) -> dict[str, str]:
-    """Longest id prefix (at dots) with a description; empty texts when none is known."""
+    """Whole id, then the longest dotted prefix, then `<table>.<rule>` as 表名：rule text.
+
+    narrative.<key figure> reads as "说明文字中的<figure>与表格一致" when no entry says more.
+    """
     parts = check_id.split(".")
-    for length in range(len(parts), 0, -1):
+    for length in range(len(parts), 1, -1):
         key = ".".join(parts[:length])
         if key in reference:
             return {"zh": reference[key].get("zh", ""), "en": reference[key].get("en", "")}
+    if len(parts) == 2 and f"rule:{parts[1]}" in reference:
+        rule = reference[f"rule:{parts[1]}"]
+        table = TABLE_LABELS.get(parts[0], parts[0])
+        return {"zh": f"{table}：{rule.get('zh', '')}", "en": f"{parts[0]}: {rule.get('en', '')}"}
+    if len(parts) == 2 and parts[0] == "narrative" and parts[1] in KEY_FIGURE_NAMES:
+        label = KEY_FIGURE_NAMES[parts[1]]
+        return {
+            "zh": f"说明文字中的{label}与表格中的数字一致。",
+            "en": f"{parts[1]} stated in the text agrees with the tables.",
+        }
+    if parts[0] in reference:
+        return {"zh": reference[parts[0]].get("zh", ""), "en": reference[parts[0]].get("en", "")}
     return {"zh": "", "en": ""}
 
 
@@ -253,10 +282,7 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 def field_texts(field_descriptor: dict[str, Any]) -> tuple[str, str]:
     """(Chinese, English) description of a Table Schema field, whatever keys the descriptor uses."""
-    candidates = [
-        field_descriptor.get(key)
-        for key in ("description_zh", "title_zh", "zh", "description_en", "title_en", "en", "title", "description")
-    ]
+    candidates = [field_descriptor.get(key) for key in FIELD_TEXT_KEYS]
     texts = [str(value) for value in candidates if isinstance(value, str) and value.strip()]
     nested = field_descriptor.get("descriptions") or {}
     if isinstance(nested, dict):
