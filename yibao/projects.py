@@ -32,6 +32,8 @@ LEVEL1 = (
 )
 DIRECTION = re.compile(r"^(正向|反向)(指标)?$")
 OPERATORS = ("大于等于", "小于等于", "大于", "小于", "等于", "≥", "≤", ">=", "<=", ">", "<", "=", "定性", "定量")
+VALUE = re.compile(r"^[≥≤><=]|\d|提高|提升|改善|缓解|持续|增强|逐步|不晚于")
+_VALUE_PARTS = re.compile(r"^(≥|≤|>=|<=|>|<|=)?\s*(\d[\d.,]*)\s*(.*)$")
 UNIT_NAME = re.compile(r"(局|中心|本级|院|所|站|处|办公室|委员会|队)$")
 UNIT_CODE = re.compile(r"^\d{6}-")
 PROJECT_CODE = re.compile(r"^([A-Z]\d{6}\.\d{3}-|\d{10,}|\d{10,}-)")
@@ -181,6 +183,14 @@ def read_performance(segment: Segment, problems: list[Problem]) -> tuple[list[Pr
     return _performance_list(segment, lines, problems)
 
 
+def split_value(value: str) -> tuple[str, str, str]:
+    """'≥98%' → ('≥', '98', '%'); a value that is not a number stays whole ('逐步提升')."""
+    match = _VALUE_PARTS.match(value)
+    if not match:
+        return "", value, ""
+    return match.group(1) or "", match.group(2), match.group(3)
+
+
 def _target(project: str, unit: str, line: Line, **fields: str) -> PerformanceTarget:
     return PerformanceTarget(
         target_no=0,
@@ -278,6 +288,7 @@ def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[li
     level1 = ""
     in_targets = False
     name_follows = False
+    describing = False  # the lines after 预算数 describe what the money is for
     for line in lines:
         squeezed = squeeze(line.text)
         tokens = tokens_of(line.text)
@@ -298,6 +309,12 @@ def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[li
         if project is not None and project.amount is None and squeezed.startswith("预算数"):
             amount = next((t for t in tokens if is_amount(t)), "")
             project.amount = parse_amount(amount) if amount else None
+            describing = True
+            continue
+        if squeezed.startswith(("资金支出计划", "绩效目标", "一级指标")):
+            describing = False
+        if describing and project is not None:
+            project.description = cells.join_text([project.description, squeezed])
             continue
         if squeezed.startswith("一级指标"):
             in_targets = True
@@ -309,10 +326,21 @@ def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[li
             tokens = tokens[1:]
         if len(tokens) < 3:
             continue
-        value = next((t for t in tokens[2:] if re.search(r"\d|提高|提升|改善|缓解|持续|增强|逐步", t)), "")
+        # 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据: with five cells each is in place;
+        # a wrapped row prints fewer, and the value is the last one that looks like a value
+        if not tokens[0].endswith(("指标", "指")):  # the 二级 / 三级 cells wrapped onto lines above
+            tokens = ["", *tokens]
+        if len(tokens) == 5:
+            value = tokens[3]
+        else:
+            value = next((t for t in reversed(tokens[2:-1] or tokens[2:]) if VALUE.search(t)), "")
+        operator, number, unit = split_value(value)
         targets.append(
-            _target(project.name, project.unit, line, level1=level1, level2=tokens[0], level3=tokens[1], value=value)
-        )
+            _target(
+                project.name, project.unit, line, level1=level1, level2=tokens[0], level3=tokens[1],
+                operator=operator, value=number, value_unit=unit,
+            )
+        )  # fmt: skip
     return ([project] if project else []), targets
 
 
