@@ -25,7 +25,8 @@ def command_check(file: Path, as_json: bool) -> int:
     if not file.is_file():
         print(f"{file}: 找不到文件 (no such file)", file=sys.stderr)
         return 2
-    document = parse_document(file, display_path(file, file.parent))
+    inside = file.resolve().is_relative_to(Path.cwd().resolve())
+    document = parse_document(file, display_path(file, file.parent) if inside else str(file))
     if as_json:
         print(json.dumps(as_dict(document), ensure_ascii=False, indent=2))
     else:

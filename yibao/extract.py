@@ -74,9 +74,19 @@ def _looks_like_chinese(text: str) -> bool:
     return cjk >= max(1, len(sample) // 20)
 
 
+_PIPE_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?\s*)?$")
+
+
 def clean_line(raw: str) -> str:
-    """Normalise spaces and drop Markdown decoration; tabs (cell separators) are kept."""
+    """Normalise spaces and drop Markdown decoration; tabs (cell separators) are kept, and a
+    Markdown table row `| a | b |` becomes tab-separated cells like any other table row."""
     text = raw.replace("\u3000", " ").replace("\xa0", " ").replace("\r", "")
+    if _PIPE_RULE.match(text):
+        return ""
+    pipe_row = _PIPE_ROW.match(text)
+    if pipe_row:
+        return "\t".join(cell.strip() for cell in pipe_row.group(1).split("|"))
     text = _MARKDOWN_PREFIX.sub("", text)
     text = _BOLD.sub(r"\1", text)
     return text.rstrip(" ")

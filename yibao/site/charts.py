@@ -170,6 +170,10 @@ def hierarchy_chart(chart_id: str, title: str, rows: list[Row], trace_type: str)
     total, nodes = hierarchy_nodes(rows)
     if not nodes:
         return None
+    if not any(node.code for node in nodes):
+        # Printed without codes (older layouts): no hierarchy to drill into, so rank the rows.
+        parts = [(node.name, node.amount) for node in nodes]
+        return ranked_bar_chart(chart_id, title, parts, "科目名称")
     top_sum = sum((node.plot_value for node in nodes if node.parent_id == ROOT_ID), Decimal(0))
     root_value = max(total or Decimal(0), top_sum)
     root_amount = total if total is not None else top_sum
