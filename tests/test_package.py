@@ -39,7 +39,17 @@ def test_contract_resources_and_fields(package: Path) -> None:
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
     resources = {r["name"]: r for r in descriptor["resources"]}
     fields = {name: [f["name"] for f in r["schema"]["fields"]] for name, r in resources.items()}
-    assert set(fields["documents"]) >= {"doc_id", "bureau", "fiscal_year", "doc_type", "scope", "admin_level", "source_file", "sha256", "status"}
+    assert set(fields["documents"]) >= {
+        "doc_id",
+        "bureau",
+        "fiscal_year",
+        "doc_type",
+        "scope",
+        "admin_level",
+        "source_file",
+        "sha256",
+        "status",
+    }
     assert set(fields["line_items"]) >= {"doc_id", "table", "classification", "code", "name", "measure", "amount"}
     assert set(fields["checks"]) >= {"doc_id", "check", "status", "expected", "actual", "message"}
     assert fields["key_figures"] == ["doc_id", *CONTRACT_KEY_FIGURES]
@@ -47,7 +57,10 @@ def test_contract_resources_and_fields(package: Path) -> None:
         for field in resource["schema"]["fields"]:
             assert field["x-description-zh"] and field["x-description-en"], (resource["name"], field["name"])
     assert resources["documents"]["schema"]["primaryKey"] == ["doc_id"]
-    assert resources["line_items"]["schema"]["foreignKeys"][0]["reference"] == {"resource": "documents", "fields": "doc_id"}
+    assert resources["line_items"]["schema"]["foreignKeys"][0]["reference"] == {
+        "resource": "documents",
+        "fields": "doc_id",
+    }
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
 
 
@@ -82,11 +95,15 @@ def test_committed_package_is_what_the_build_makes(package: Path) -> None:
     built = sorted(p.relative_to(package) for p in package.rglob("*") if p.is_file())
     assert built == sorted(p.relative_to(committed) for p in committed.rglob("*") if p.is_file())
     for path in built:
-        assert (package / path).read_bytes() == (committed / path).read_bytes(), f"{path} differs: run python build.py data"
+        assert (package / path).read_bytes() == (committed / path).read_bytes(), (
+            f"{path} differs: run python build.py data"
+        )
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=ROOT, check=False)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), *args], capture_output=True, text=True, cwd=ROOT, check=False
+    )
 
 
 def test_check_command_reports_what_was_recognised() -> None:
@@ -96,7 +113,9 @@ def test_check_command_reports_what_was_recognised() -> None:
     assert "年度 year: 2025" in result.stdout
     assert "expenditure" in result.stdout and "23 行 rows" in result.stdout
     # the failed checks with their numbers
-    assert "narrative.public_expenditure" in result.stdout and "应为 expected 118.06, 实为 actual 115.84" in result.stdout
+    assert (
+        "narrative.public_expenditure" in result.stdout and "应为 expected 118.06, 实为 actual 115.84" in result.stdout
+    )
     # a problem and where it is
     assert "第 1 页 line 477" in result.stdout and "0 30206" in result.stdout
 
@@ -104,7 +123,12 @@ def test_check_command_reports_what_was_recognised() -> None:
 def test_check_command_json() -> None:
     result = _run("check", "--json", "source_docs/heilongjiang/shuangyashan-2024-budget.txt")
     report = json.loads(result.stdout)
-    assert (report["bureau"], report["fiscal_year"], report["doc_type"], report["status"]) == ("双鸭山市医疗保障局", 2024, "budget", "partial")
+    assert (report["bureau"], report["fiscal_year"], report["doc_type"], report["status"]) == (
+        "双鸭山市医疗保障局",
+        2024,
+        "budget",
+        "partial",
+    )
     tables = {t["table"]: t["rows"] for t in report["tables"]}
     assert tables["expenditure"] == 15 and tables["general_budget_basic_expenditure"] == 44
     failed = [c for c in report["checks"] if c["status"] == "fail"]
