@@ -81,6 +81,25 @@ def copy_document_packages(package_dir: Path, data_dir: Path, file_ids: dict[str
     return copied
 
 
+def copy_sources(package_dir: Path, data_dir: Path, documents: list[Row], file_ids: dict[str, str]) -> dict[str, str]:
+    """Serve each source document from the site itself (doc_id → path under docs/), so a reader
+    can check every figure against the file it was read from. `source_file` is relative to the
+    repository, which holds the data package."""
+    copied = {}
+    root = package_dir.resolve().parent
+    for document in sorted(documents, key=lambda d: d.get("doc_id", "")):
+        doc_id, source_file = document.get("doc_id", ""), document.get("source_file", "")
+        source = root / source_file
+        if doc_id not in file_ids or not source_file or not source.is_file():
+            continue
+        suffix = source.suffix.lower()
+        # a Markdown source is served as text, not rendered as a page of the site
+        relative = f"data/sources/{file_ids[doc_id]}{suffix}{'.txt' if suffix in ('.md', '.markdown') else ''}"
+        write_bytes(data_dir.parent / relative, source.read_bytes())
+        copied[doc_id] = relative
+    return copied
+
+
 def plotly_js_source() -> Path:
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 

@@ -164,6 +164,7 @@ class SiteWriter:
         self.measure_labels = measure_labels()
         self.check_reference = check_reference() | descriptor_check_reference(package.descriptor)
         self.document_packages: dict[str, str] = {}
+        self.source_copies: dict[str, str] = {}
 
     # -- writing
 
@@ -195,6 +196,7 @@ class SiteWriter:
         downloads.write_package_zip(package_dir, data_dir / ZIP_NAME, "open-yibao-budgets")
         file_ids = {view.doc_id: view.file_id for bureau in self.bureaus for view in bureau.documents}
         self.document_packages = downloads.copy_document_packages(package_dir, data_dir, file_ids)
+        self.source_copies = downloads.copy_sources(package_dir, data_dir, self.package.rows("documents"), file_ids)
         per_document = [
             ("line_items", ROWS_CSV_DIR, self.line_items),
             ("checks", CHECKS_CSV_DIR, self.package.by_doc("checks")),
@@ -253,6 +255,7 @@ class SiteWriter:
             "problems": view.problems,
             "printed": printed_tables(self.tables.get(view.doc_id, []), items, self.measure_labels),
             "rows_csv": f"{ROWS_CSV_DIR}/{view.file_id}.csv",
+            "source_href": self.source_copies.get(view.doc_id, ""),
             "document_package": (
                 f"data/documents/{self.document_packages[view.doc_id]}/datapackage.json"
                 if view.doc_id in self.document_packages

@@ -1,0 +1,19 @@
+"""Each bureau page links to the source document, served from the site itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import ROOT
+from yibao.site import generate_pages
+
+
+def test_source_documents_are_served_and_linked(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    generate_pages(ROOT / "datapackage", docs)
+    served = docs / "data" / "sources"
+    original = ROOT / "source_docs" / "liaoning" / "anshan-2025-budget.md"
+    copies = [p for p in served.iterdir() if p.read_bytes() == original.read_bytes()]
+    assert [p.name.endswith(".md.txt") for p in copies] == [True]  # served as text, not rendered
+    page = next(p for p in (docs / "bureaus").glob("*.md") if "鞍山市医疗保障局" in p.read_text(encoding="utf-8"))
+    assert f"../data/sources/{copies[0].name}" in page.read_text(encoding="utf-8")
