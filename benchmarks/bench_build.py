@@ -37,12 +37,16 @@ def main() -> None:
                 target = sources / f"copy{copy:04d}-{number}{path.suffix}"
                 # a different last line, so no copy is a byte-identical duplicate of another
                 target.write_bytes(path.read_bytes() + f"\n副本 {copy}\n".encode())
-                target.with_name(target.stem + ".meta.toml").write_text(f"fiscal_year = {3000 + copy}\n", encoding="utf-8")
+                target.with_name(target.stem + ".meta.toml").write_text(
+                    f"fiscal_year = {3000 + copy}\n", encoding="utf-8"
+                )
         documents = copies * len(originals)
         start = time.perf_counter()
         status = build_data(sources, Path(temporary) / "out", log=io.StringIO())
         elapsed = time.perf_counter() - start
-        print(f"build {documents} documents: {elapsed:.1f} s, {1000 * elapsed / documents:.0f} ms per document (exit {status})")
+        print(
+            f"build {documents} documents: {elapsed:.1f} s, {1000 * elapsed / documents:.0f} ms per document (exit {status})"
+        )
 
 
 if __name__ == "__main__":

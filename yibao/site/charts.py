@@ -373,18 +373,18 @@ def income_chart(doc_id: str, items: list[Row], figures: Row | None) -> Chart | 
         for row in first_table_no(table_items(items, "summary", "income"))
         if row.get("level") != "total" and not any(word in row.get("name", "") for word in INCOME_TOTAL_WORDS)
     ]
-    parts = [
+    read = [
         (row.get("name", ""), to_decimal(row.get("amount")))
         for row in sorted(lines, key=lambda r: int(r.get("row_no") or 0))
     ]
-    parts = [(name, amount) for name, amount in parts if amount is not None]
+    parts: list[tuple[str, Decimal]] = [(name, amount) for name, amount in read if amount is not None]
     if not parts:
         general = key_figure(figures, "general_budget_income")
         carryover = key_figure(figures, "carryover_income")
         parts = [
-            (name, amount)
-            for name, amount in (("一般公共预算拨款收入", general), ("上年结转", carryover))
-            if amount is not None
+            (name, figure)
+            for name, figure in (("一般公共预算拨款收入", general), ("上年结转", carryover))
+            if figure is not None
         ]
     if not parts:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -182,7 +182,7 @@ class SiteWriter:
     def chart_csv(chart: ch.Chart) -> str:
         return f"{CHART_CSV_DIR}/{chart.chart_id}.csv"
 
-    def with_csv(self, charts: list[ch.Chart | None]) -> list[ch.Chart]:
+    def with_csv(self, charts: Sequence[ch.Chart | None]) -> list[ch.Chart]:
         present = [chart for chart in charts if chart is not None]
         for chart in present:
             self.write_chart_csv(chart)
@@ -233,8 +233,8 @@ class SiteWriter:
         }
         self.with_csv(list(charts.values()))
         key_figures = [(label, (figures or {}).get(name, "")) for name, label in KEY_FIGURE_LABELS]
-        checks = [
-            row | {"description": describe_check(row.get("check", ""), self.check_reference)} for row in view.checks
+        checks: list[dict[str, Any]] = [
+            {**row, "description": describe_check(row.get("check", ""), self.check_reference)} for row in view.checks
         ]
         # Failures first (a reader comes for them), then skipped, then passed; stable by check_no.
         status_order = {"fail": 0, "skip": 1, "pass": 2}

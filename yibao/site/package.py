@@ -7,6 +7,8 @@ Decimal where they are used.
 
 from __future__ import annotations
 
+import functools
+
 import csv
 import json
 from collections import defaultdict
@@ -97,7 +99,7 @@ def load_package(package_dir: Path) -> SitePackage:
         rows = read_csv(path)
         key = _primary_key(resource)
         if key:
-            rows.sort(key=lambda row, key=key: row_sort_key(row, key))
+            rows.sort(key=functools.partial(row_sort_key, keys=key))
         resources[name] = rows
         paths[name] = path
     return SitePackage(package_dir, descriptor, resources, paths)
