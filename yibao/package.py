@@ -284,18 +284,35 @@ def write_all(out: Path, documents: list[Document], rejected: list[Row]) -> None
 
 @contextmanager
 def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces `target` in one rename, on failure it
-    is removed and `target` is left as it was."""
+    """Yield a temporary folder; on success it replaces `target`, on failure it is removed and
+    `target` is left as it was. Leftovers of a killed build (hidden `.<name>.building-*` and
+    `.<name>.previous-*` folders beside the target) never replace it; the next build removes them."""
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in target.parent.glob(f".{target.name}.building-*"):
+        shutil.rmtree(leftover, ignore_errors=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
         yield temporary
-        previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
-        if target.exists():
-            os.replace(target, previous)
-        os.replace(temporary, target)
-        shutil.rmtree(previous, ignore_errors=True)
     except BaseException:
         shutil.rmtree(temporary, ignore_errors=True)
         raise
+    swap_in(temporary, target)
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace `target` by `new` with two renames; if the second fails, the old one goes back."""
+    previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
+    had_target = target.exists()
+    if had_target:
+        os.replace(target, previous)
+    try:
+        os.replace(new, target)
+    except BaseException:
+        if had_target:
+            os.replace(previous, target)
+        shutil.rmtree(new, ignore_errors=True)
+        raise
+    # this build's previous package, and any a killed build left between its two renames
+    for old in target.parent.glob(f".{target.name}.previous-*"):
+        shutil.rmtree(old, ignore_errors=True)
