@@ -17,13 +17,42 @@ from .package import document_id, write_all
 from .pipeline import parse_document, sha256_of
 
 
+NOT_DOCUMENTS = ("readme.md", "license.md")
+
+
 def source_files(sources: Path) -> Iterator[Path]:
     """Documents under `sources`, in a stable order; metadata files are read with their document."""
     for path in sorted(sources.rglob("*")):
         if path.is_file() and path.suffix.lower() in DOCUMENT_SUFFIXES and not path.name.startswith("."):
-            if path.name.lower() in ("readme.md", "license.md"):
+            if path.name.lower() in NOT_DOCUMENTS:
                 continue
             yield path
+
+
+def unusable_files(sources: Path) -> Iterator[tuple[Path, str]]:
+    """Files the build cannot use, each with the reason: other file types (a .docx, an .xlsx),
+    and metadata files with no document of the same name beside them (a misspelt name)."""
+    for path in sorted(sources.rglob("*")):
+        if not path.is_file() or path.name.startswith(".") or path.name.lower() in NOT_DOCUMENTS:
+            continue
+        if path.name.endswith(".meta.toml"):
+            stem = path.name.removesuffix(".meta.toml")
+            if not any(path.with_name(stem + suffix).is_file() for suffix in DOCUMENT_SUFFIXES):
+                yield (
+                    path,
+                    (
+                        f"元数据文件旁没有同名的文件 {stem}.pdf/.txt/.md，不会被使用；请更正文件名 "
+                        f"(metadata file with no document named {stem}.pdf/.txt/.md beside it: correct its name)"
+                    ),
+                )
+        elif path.suffix.lower() not in DOCUMENT_SUFFIXES:
+            yield (
+                path,
+                (
+                    f"不支持的文件类型 {path.suffix or '（无扩展名）'}，请转换为 PDF 或文本后再提交 "
+                    f"(unsupported file type {path.suffix or '(none)'}: convert it to PDF, or to UTF-8 text)"
+                ),
+            )
 
 
 def display_path(path: Path, sources: Path) -> str:
@@ -41,6 +70,10 @@ def build_documents(sources: Path, log: Any = sys.stderr) -> tuple[list[Document
     documents: list[Document] = []
     rejected: list[dict[str, Any]] = []
     first_by_sha: dict[str, str] = {}
+    for path, reason in unusable_files(sources):
+        name = display_path(path, sources)
+        rejected.append({"source_file": name, "sha256": sha256_of(path), "reason": reason})
+        print(f"{name}: not used — {reason}", file=log)
     for path in source_files(sources):
         name = display_path(path, sources)
         digest = sha256_of(path)

@@ -24,7 +24,9 @@ _BOLD = re.compile(r"\*\*(\S(?:.*?\S)?)\*\*")
 def read_source(path: Path) -> SourceText:
     size = path.stat().st_size
     if size == 0:
-        raise UnreadableDocument("文件为空 (empty file: 0 bytes)")
+        raise UnreadableDocument(
+            "文件为空，请重新下载或上传完整的文件 (empty file: 0 bytes; download or upload the complete file)"
+        )
     if size > MAX_FILE_BYTES:
         raise UnreadableDocument(
             f"文件过大：{size} 字节，上限 {MAX_FILE_BYTES} 字节 "

@@ -123,7 +123,12 @@ def metadata_file(document: Path) -> Path:
 
 def read_overrides(path: Path) -> dict[str, Any]:
     """Read and check a metadata file; errors name the file and the line."""
-    raw = path.read_text(encoding="utf-8-sig")
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise MetadataError(
+            f"{path.name}：元数据文件不是 UTF-8 编码，请另存为 UTF-8 (metadata file is not UTF-8; save it as UTF-8)"
+        ) from error
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
@@ -135,7 +140,7 @@ def read_overrides(path: Path) -> dict[str, Any]:
                 f"{path.name} 第 {line} 行：未知字段“{key}” (unknown field {key!r} at line {line}; "
                 f"allowed: {', '.join(sorted(FIELDS))})"
             )
-        if not isinstance(value, FIELDS[key]):
+        if not isinstance(value, FIELDS[key]) or (FIELDS[key] is int and isinstance(value, bool)):
             raise MetadataError(
                 f"{path.name} 第 {line} 行：字段“{key}”类型应为 {FIELDS[key].__name__} "
                 f"(field {key!r} at line {line} must be a {FIELDS[key].__name__})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .model import Check, Document
 from .reference import squeeze
@@ -115,9 +115,13 @@ def _stated_vs_table(check_id: str, label: str, stated: Decimal, table: Decimal,
 
 
 def _rounded(value: Decimal, like: Decimal) -> Decimal:
+    """`value` rounded to as many decimals as `like` prints; unchanged when it cannot be."""
     exponent = like.as_tuple().exponent
     places = Decimal(1).scaleb(exponent if isinstance(exponent, int) else 0)
-    return value.quantize(places, rounding=ROUND_HALF_UP)
+    try:
+        return value.quantize(places, rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # more digits than the decimal context holds
+        return value
 
 
 def check_function_classes(narrative: Narrative, class_amounts: dict[str, Decimal]) -> list[Check]:
@@ -162,7 +166,7 @@ def check_growth_rates(narrative: Narrative) -> list[Check]:
         exponent = stated_rate.as_tuple().exponent
         decimals = -exponent if isinstance(exponent, int) and exponent < 0 else 0
         unit = Decimal(1).scaleb(-decimals)
-        rounded = computed.quantize(unit, rounding=ROUND_HALF_UP)
+        rounded = _rounded(computed, unit)
         if rounded == stated_rate:
             status, outcome = "pass", "exact"
         elif abs(computed - stated_rate) < unit:

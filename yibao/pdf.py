@@ -106,14 +106,16 @@ def check_file(path: Path) -> None:
     """Cheap checks on the bytes before any parsing: empty, not a PDF, cut short."""
     size = path.stat().st_size
     if size == 0:
-        raise UnreadableDocument("文件为空 (empty file: 0 bytes)")
+        raise UnreadableDocument(
+            "文件为空，请重新下载或上传完整的文件 (empty file: 0 bytes; download or upload the complete file)"
+        )
     with path.open("rb") as fh:
         head = fh.read(1024)
         fh.seek(max(0, size - EOF_WINDOW))
         tail = fh.read()
     if b"%PDF-" not in head:
         raise UnreadableDocument(
-            "不是 PDF 文件：缺少 %PDF 文件头 (not a PDF: no %PDF header; the file is damaged or of another type)"
+            "不是 PDF 文件：缺少 %PDF 文件头，请重新下载原文件，或按实际类型更正扩展名 (not a PDF: no %PDF header; download the original again, or correct the file extension)"
         )
     # pdfminer reconstructs what it can from a cut-short file and would hand back some of the
     # pages silently; a disclosure missing its last tables is worse than a clear refusal.

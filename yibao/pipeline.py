@@ -68,7 +68,15 @@ def parse_document(path: Path, display_name: str) -> Document:
         return document
     _explain_gaps(document)
     if not document.error:
-        validate(document, source)
+        try:
+            validate(document, source)
+        except Exception as error:  # a check's bug must not hide the document's data
+            document.problems.append(
+                Problem(
+                    "error",
+                    f"核对时出现意外错误，部分核对未完成 (unexpected error while checking): {type(error).__name__}: {error}",
+                )
+            )
     return document
 
 
@@ -139,14 +147,21 @@ def _explain_gaps(document: Document) -> None:
     found = {t.table_id for t in document.tables}
     if not found:
         document.error = (
-            "未找到任何预算表（收支总表、支出总表等），可能不是部门预决算公开文件，或表格标题无法识别 "
-            "(no budget table found: not a budget disclosure, or its table titles are not recognised)"
+            "未找到任何预算表（收支总表、支出总表等），可能不是部门预决算公开文件，或表格标题无法识别；"
+            "请确认文件是预决算公开文件，若是，请在议题中附上表格标题以便补充识别规则 "
+            "(no budget table found: not a budget disclosure, or its table titles are not recognised; "
+            "check that the file is a budget disclosure, and if it is, report its table titles so the "
+            "patterns in yibao/data/tables.yml can be extended)"
         )
         return
     for table_id in REQUIRED_TABLES:
         if table_id not in found:
             document.problems.append(
-                Problem("warning", f"未找到表格 {table_id} (table not found in the document)", table_id)
+                Problem(
+                    "error",
+                    f"未找到表格 {table_id}：文件未印出，或标题无法识别 (table not found in the document)",
+                    table_id,
+                )
             )
     if not document.metadata.bureau:
         document.problems.append(

@@ -1,0 +1,211 @@
+"""Issue 5 — a failed or killed build never replaces the previous data package with half of one.
+
+The package is written into a hidden temporary folder beside the target and swapped in only when
+complete (yibao.package.atomic_folder).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import yibao.package
+from yibao.build import build_data
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE_DOCS = ROOT / "source_docs"
+REAL = (
+    "hebei/chengde-shuangqiao-2024-budget.txt",
+    "heilongjiang/heilongjiang-province-2020-budget.txt",
+    "heilongjiang/shuangyashan-2024-budget.txt",
+    "liaoning/anshan-2025-budget.md",
+)
+COPIES = 40
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` by relative path, with its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def hidden_leftovers(parent: Path, target: str) -> list[Path]:
+    return sorted(p for p in parent.iterdir() if p.name.startswith(f".{target}."))
+
+
+def sidecar(document: Path) -> Path:
+    return document.with_name(f"{document.stem}.meta.toml")
+
+
+def real_metadata(relative: str) -> str:
+    meta = sidecar(SOURCE_DOCS / relative)
+    return meta.read_text(encoding="utf-8") if meta.exists() else ""
+
+
+def small_sources(root: Path) -> Path:
+    """The four real documents with their metadata files."""
+    sources = root / "small"
+    for relative in REAL:
+        target = sources / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes((SOURCE_DOCS / relative).read_bytes())
+        if metadata := real_metadata(relative):
+            sidecar(target).write_text(metadata, encoding="utf-8")
+    return sources
+
+
+def many_sources(root: Path) -> Path:
+    """COPIES distinct documents: copies of the real ones, each differing by trailing newlines
+    (no duplicate sha256) and given its own fiscal year by a metadata file (no conflict)."""
+    sources = root / "many"
+    sources.mkdir(parents=True)
+    for i in range(COPIES):
+        original = SOURCE_DOCS / REAL[i % len(REAL)]
+        target = sources / f"c{i:02d}-{original.name}"
+        target.write_bytes(original.read_bytes() + b"\n" * (i + 1))
+        metadata = f"{real_metadata(REAL[i % len(REAL)])}\nfiscal_year = {1950 + i}\n"
+        sidecar(target).write_text(metadata, encoding="utf-8")
+    return sources
+
+
+@pytest.fixture
+def previous(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """A complete package from the four real documents, and its bytes."""
+    out = tmp_path / "out"
+    assert build_data(small_sources(tmp_path), out, log=io.StringIO()) == 0
+    before = snapshot(out)
+    assert "datapackage.json" in before and "documents.csv" in before
+    return out, before
+
+
+def test_failure_while_writing_leaves_previous_package(
+    tmp_path: Path, previous: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """write_package raises on its 3rd call (the 2nd per-document package): the error reaches the
+    caller, the previous package is byte-identical, and the temporary folder is removed."""
+    out, before = previous
+    real_write = yibao.package.write_package
+    calls = {"n": 0}
+
+    def failing_write(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device (simulated)")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(yibao.package, "write_package", failing_write)
+    with pytest.raises(OSError, match="simulated"):
+        build_data(small_sources(tmp_path), out, log=io.StringIO())
+    assert calls["n"] == 3
+    assert snapshot(out) == before
+    assert hidden_leftovers(out.parent, out.name) == []
+
+
+def test_failure_at_the_swap_restores_previous_package(
+    tmp_path: Path, previous: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The swap is two renames (target → .previous, temporary → target). If the second fails,
+    the previous package must be put back, not left hidden under .out.previous-<pid>."""
+    out, before = previous
+    real_replace = os.replace
+    calls = {"n": 0}
+
+    def failing_replace(src, dst):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(5, "Input/output error (simulated)")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(yibao.package.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="simulated"):
+        build_data(small_sources(tmp_path), out, log=io.StringIO())
+    monkeypatch.undo()
+    assert out.is_dir(), f"previous package gone; hidden copies: {hidden_leftovers(out.parent, out.name)}"
+    assert snapshot(out) == before
+
+
+def _kill_while_writing(sources: Path, out: Path, log: Path) -> tuple[int, list[Path]]:
+    """Start `build.py data`, SIGKILL it as soon as its temporary folder has files in it."""
+    with open(log, "wb") as handle:
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "data", "--sources", str(sources), "--out", str(out)],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            cwd=out.parent,
+        )
+    deadline = time.monotonic() + 120
+    building: list[Path] = []
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            building = [p for p in hidden_leftovers(out.parent, out.name) if ".building-" in p.name]
+            if building and any(building[0].iterdir()):
+                break
+            time.sleep(0.002)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        returncode = process.wait(timeout=30)
+    return returncode, building
+
+
+def test_sigkill_while_writing_leaves_previous_package(tmp_path: Path, previous: tuple[Path, dict[str, bytes]]) -> None:
+    out, before = previous
+    sources = many_sources(tmp_path)
+    returncode, building = _kill_while_writing(sources, out, tmp_path / "build.log")
+    assert returncode == -signal.SIGKILL, (
+        f"the build finished before it could be killed: {(tmp_path / 'build.log').read_text()}"
+    )
+    assert building, "the build never started writing"
+    # the previous package is untouched …
+    assert snapshot(out) == before
+    # … and what was being written is incomplete and hidden, never in place of the target
+    leftovers = hidden_leftovers(out.parent, out.name)
+    assert all(p.name.startswith(f".{out.name}.") for p in leftovers)
+    half = snapshot(building[0]) if building[0].exists() else {}
+    assert len([k for k in half if k.endswith("/documents.csv")]) < COPIES, "the kill came after the write"
+
+    # the next build from the same four documents gives the same bytes as before the kill
+    assert build_data(small_sources(tmp_path), out, log=io.StringIO()) == 0
+    assert snapshot(out) == before
+    # and removes what the killed one left behind
+    assert hidden_leftovers(out.parent, out.name) == []
+
+
+def test_sigkill_while_reading_leaves_previous_package(tmp_path: Path, previous: tuple[Path, dict[str, bytes]]) -> None:
+    """Killed early (while documents are still being parsed): nothing changes at all."""
+    out, before = previous
+    sources = many_sources(tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "data", "--sources", str(sources), "--out", str(out)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=tmp_path,
+    )
+    time.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=30) == -signal.SIGKILL
+    assert snapshot(out) == before
+    assert hidden_leftovers(out.parent, out.name) == []
+
+
+def test_leftover_temporary_folders_are_cleaned_by_the_next_build(
+    tmp_path: Path, previous: tuple[Path, dict[str, bytes]]
+) -> None:
+    """What a SIGKILL leaves behind (a hidden half-written .out.building-* folder, or the
+    .out.previous-<pid> of a kill between the two renames) is removed by the next successful
+    build — in the repository root they would otherwise pile up as untracked folders."""
+    out, _ = previous
+    stale_building = out.parent / f".{out.name}.building-k1ll3d"
+    stale_building.mkdir()
+    (stale_building / "documents.csv").write_bytes(b"\xef\xbb\xbfdoc_id\n")
+    stale_previous = out.parent / f".{out.name}.previous-999999"
+    stale_previous.mkdir()
+    (stale_previous / "documents.csv").write_bytes(b"\xef\xbb\xbfdoc_id\n")
+    assert build_data(small_sources(tmp_path), out, log=io.StringIO()) == 0
+    assert (out / "datapackage.json").is_file()
+    assert hidden_leftovers(out.parent, out.name) == []
