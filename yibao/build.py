@@ -16,7 +16,6 @@ from .model import Document
 from .package import document_id, write_all
 from .pipeline import parse_document, sha256_of
 
-
 NOT_DOCUMENTS = ("readme.md", "license.md")
 
 
