@@ -37,7 +37,9 @@ def build_static_site(root: Path, site_dir: Path) -> None:
         sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
         "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(Path(site_dir).resolve()),
     ]  # fmt: skip
+    # SOURCE_DATE_EPOCH fixes the sitemap's dates: the same inputs give the same site, byte for byte
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONHASHSEED="0")
+    environment.setdefault("SOURCE_DATE_EPOCH", "0")
     result = subprocess.run(command, cwd=root, env=environment, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"mkdocs build failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
