@@ -13,7 +13,15 @@ from yibao.build import build_data
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE_DOCS = ROOT / "source_docs"
+FIXTURES = ROOT / "tests" / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"
+# the four real documents, relative to source_docs/
+REAL = (
+    "hebei/chengde-shuangqiao-2024-budget.txt",
+    "heilongjiang/heilongjiang-province-2020-budget.txt",
+    "heilongjiang/shuangyashan-2024-budget.txt",
+    "liaoning/anshan-2025-budget.md",
+)
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:

@@ -17,16 +17,9 @@ from pathlib import Path
 import pytest
 
 import yibao.package
+from tests.conftest import REAL, ROOT, SOURCE_DOCS
 from yibao.build import build_data
 
-ROOT = Path(__file__).resolve().parents[1]
-SOURCE_DOCS = ROOT / "source_docs"
-REAL = (
-    "hebei/chengde-shuangqiao-2024-budget.txt",
-    "heilongjiang/heilongjiang-province-2020-budget.txt",
-    "heilongjiang/shuangyashan-2024-budget.txt",
-    "liaoning/anshan-2025-budget.md",
-)
 COPIES = 40
 
 

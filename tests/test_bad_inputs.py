@@ -20,18 +20,10 @@ from pathlib import Path
 import pytest
 
 import yibao.extract
+from tests.conftest import FIXTURES, REAL, ROOT, SOURCE_DOCS
 from yibao.build import build_data
 from yibao.pipeline import parse_document
 
-ROOT = Path(__file__).resolve().parents[1]
-SOURCE_DOCS = ROOT / "source_docs"
-FIXTURES = ROOT / "tests" / "fixtures"
-REAL = (
-    "hebei/chengde-shuangqiao-2024-budget.txt",
-    "heilongjiang/heilongjiang-province-2020-budget.txt",
-    "heilongjiang/shuangyashan-2024-budget.txt",
-    "liaoning/anshan-2025-budget.md",
-)
 SHUANGYASHAN = "heilongjiang/shuangyashan-2024-budget.txt"
 RESOURCES = (
     "documents", "tables", "line_items", "key_figures", "projects", "performance_targets",

@@ -13,17 +13,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.conftest import FIXTURES, REAL, ROOT, SOURCE_DOCS
 from yibao.build import build_data
 
-ROOT = Path(__file__).resolve().parents[1]
-SOURCE_DOCS = ROOT / "source_docs"
-FIXTURES = ROOT / "tests" / "fixtures"
-REAL = (
-    "hebei/chengde-shuangqiao-2024-budget.txt",
-    "heilongjiang/heilongjiang-province-2020-budget.txt",
-    "heilongjiang/shuangyashan-2024-budget.txt",
-    "liaoning/anshan-2025-budget.md",
-)
 INPUTS: dict[str, Path | str] = {
     **{relative: SOURCE_DOCS / relative for relative in REAL},
     "pdf/shuangyashan-tables.pdf": FIXTURES / "pdf/shuangyashan-2024-tables.pdf",

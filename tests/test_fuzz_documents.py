@@ -16,18 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REAL, SOURCE_DOCS
 from yibao.model import Document
 from yibao.package import csv_bytes, document_rows
 from yibao.pipeline import parse_document
 
-ROOT = Path(__file__).resolve().parents[1]
-SOURCE_DOCS = ROOT / "source_docs"
-REAL = (
-    "hebei/chengde-shuangqiao-2024-budget.txt",
-    "heilongjiang/heilongjiang-province-2020-budget.txt",
-    "heilongjiang/shuangyashan-2024-budget.txt",
-    "liaoning/anshan-2025-budget.md",
-)
 # how many mutants per (document, mutation); the four documents parse in 0.05–0.25 s each
 PER_CASE = {"chengde": 3, "heilongjiang": 3, "shuangyashan": 6, "anshan": 6}
 NOISE = "0123456789.,-–—（）()：:、\t \f一二三合计小计表单位万元项目支出收入208" + "\u3000\xa0\u200b\ufeff"

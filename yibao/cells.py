@@ -46,7 +46,8 @@ def tokens_of(text: str) -> list[str]:
 
 
 def join_text(parts: list[str]) -> str:
-    """Re-join text wrapped over several lines: Chinese joins without a gap, Latin with one."""
+    """Re-join text wrapped over several lines: Chinese, digits and '3526.' + '22' join without a
+    gap; only a Latin word broken at a space ('Social' + 'Security') gets one back."""
     joined = ""
     for part in parts:
         part = part.strip()
@@ -59,7 +60,7 @@ def join_text(parts: list[str]) -> str:
 
 
 def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalnum()
+    return char.isascii() and char.isalpha()
 
 
 def join_wrapped_numbers(tokens: list[str]) -> list[str]:

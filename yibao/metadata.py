@@ -16,11 +16,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import MetadataError
 from .model import Metadata, SourceText
-from .reference import DATA_DIR, squeeze
+from .reference import load_data, squeeze
 
 _PLACE = r"[\u4e00-\u9fff]{1,9}?(?:省|自治区|市|州|地区|盟|区|县|旗)"
 BUREAU = re.compile(rf"((?:{_PLACE}){{1,3}}医疗保障局(?:本级)?|国家医疗保障局)")
@@ -40,9 +38,7 @@ ALLOWED = {
 
 @cache
 def _places() -> dict[str, Any]:
-    with open(DATA_DIR / "places.yml", encoding="utf-8") as handle:
-        loaded: dict[str, Any] = yaml.safe_load(handle)
-    return loaded
+    return load_data("places.yml")
 
 
 def infer(source: SourceText) -> Metadata:

@@ -20,12 +20,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .metadata import bureau_id, doc_id
 from .model import Document
 from .pipeline import KEY_FIGURES, key_figures
-from .reference import DATA_DIR, measures
+from .reference import load_data, measures
 
 Row = dict[str, Any]
 RESOURCE_ORDER = (
@@ -41,9 +39,7 @@ LICENSE = {
 
 @cache
 def schemas() -> dict[str, Any]:
-    with open(DATA_DIR / "schema.yml", encoding="utf-8") as handle:
-        loaded: dict[str, Any] = yaml.safe_load(handle)
-    return loaded
+    return load_data("schema.yml")
 
 
 def document_id(document: Document) -> str:

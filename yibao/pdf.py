@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cells import join_text
 from .errors import UnreadableDocument
 
 # Stated limits. Work per page is bounded by these, and the whole document by MAX_SECONDS.
@@ -301,22 +302,7 @@ def cell_text(cell: str | None) -> str:
     if not cell:
         return ""
     parts = [_SPACES.sub(" ", part).strip() for part in cell.split("\n")]
-    return join_wrapped([p for p in parts if p])
-
-
-def join_wrapped(parts: list[str]) -> str:
-    """Rejoin text a cell wrapped: '人力资源和社会保障管' + '理事务' and '3526.' + '22' join
-    without a space; only a Latin word broken at a space ('Social' + 'Security') gets one back."""
-    text = ""
-    for part in parts:
-        if text and _latin_letter(text[-1]) and _latin_letter(part[0]):
-            text += " "
-        text += part
-    return text
-
-
-def _latin_letter(ch: str) -> bool:
-    return ch.isascii() and ch.isalpha()
+    return join_text([p for p in parts if p])
 
 
 def is_cjk(ch: str) -> bool:

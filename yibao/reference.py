@@ -13,7 +13,8 @@ import yaml
 DATA_DIR = Path(__file__).parent / "data"
 
 
-def _load(name: str) -> dict[str, Any]:
+def load_data(name: str) -> dict[str, Any]:
+    """One reference file of yibao/data/ (YAML)."""
     with open(DATA_DIR / name, encoding="utf-8") as handle:
         loaded: dict[str, Any] = yaml.safe_load(handle)
     return loaded
@@ -36,13 +37,13 @@ def table_kinds() -> tuple[TableKind, ...]:
             classification=entry.get("classification", ""),
             patterns=tuple(re.compile(p) for p in entry["patterns"]),
         )
-        for entry in _load("tables.yml")["tables"]
+        for entry in load_data("tables.yml")["tables"]
     )
 
 
 @cache
 def table_settings() -> dict[str, Any]:
-    return _load("tables.yml")
+    return load_data("tables.yml")
 
 
 @cache
@@ -52,12 +53,12 @@ def compiled(key: str) -> tuple[re.Pattern[str], ...]:
 
 @cache
 def measures() -> dict[str, Any]:
-    return _load("measures.yml")
+    return load_data("measures.yml")
 
 
 @cache
 def classifications() -> dict[str, Any]:
-    return _load("classifications.yml")
+    return load_data("classifications.yml")
 
 
 def squeeze(text: str) -> str:

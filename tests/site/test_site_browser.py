@@ -14,9 +14,15 @@ from urllib.parse import urlparse
 import pytest
 from sitebuild import build_site, chosen_package, serve
 
+
 def _find_chromium() -> Path:
     """$CHROMIUM, Debian's chromium (scripts/bootstrap.sh installs it), or a Chrome already there."""
-    for candidate in (os.environ.get("CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"):
+    for candidate in (
+        os.environ.get("CHROMIUM", ""),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        "/usr/bin/google-chrome",
+    ):
         if candidate and Path(candidate).exists():
             return Path(candidate)
     return Path("/usr/bin/chromium")
@@ -48,16 +54,6 @@ def served(tmp_path_factory: pytest.TempPathFactory):
     root = build_site(chosen_package(), tmp_path_factory.mktemp("site"))
     with serve(root) as base_url:
         yield root / "yibao", base_url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 class PageWatch:

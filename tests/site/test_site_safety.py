@@ -38,16 +38,6 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(package, tmp_path_factory.mktemp("hostile-site"))
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
 def test_hostile_text_is_shown_as_text_and_runs_nothing(hostile_site: Path, browser) -> None:
     site = hostile_site / "yibao"
     pages = bureau_pages(site)
