@@ -152,6 +152,17 @@ class PerformanceTarget:
 
 
 @dataclass
+class GlossaryEntry:
+    """A term of the 名词解释 section and what the document says it means."""
+
+    term: str
+    explanation: str
+    code: str  # the 项 code for a 类/款/项 term, where the document's tables print it
+    page: int
+    line: int
+
+
+@dataclass
 class Check:
     """One accounting identity tested on one document."""
 
@@ -208,6 +219,7 @@ class Document:
     tables: list[Table] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
     targets: list[PerformanceTarget] = field(default_factory=list)
+    glossary: list[GlossaryEntry] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     error: str = ""  # set when nothing usable could be read

@@ -28,7 +28,7 @@ from .reference import load_data, measures
 Row = dict[str, Any]
 RESOURCE_ORDER = (
     "documents", "tables", "line_items", "key_figures", "projects", "performance_targets",
-    "checks", "problems", "rejected_files",
+    "glossary", "checks", "problems", "rejected_files",
 )  # fmt: skip
 LICENSE = {
     "name": "CC-BY-4.0",
@@ -102,6 +102,11 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
             "doc_id": did, "target_no": t.target_no, "project_no": t.project_no, "project": t.project, "unit": t.unit,
             "level1": t.level1, "level2": t.level2, "level3": t.level3, "operator": t.operator, "value": t.value,
             "value_unit": t.value_unit, "weight": t.weight, "direction": t.direction, "page": t.page, "line": t.line,
+        })  # fmt: skip
+    for number, entry in enumerate(document.glossary, start=1):
+        rows["glossary"].append({
+            "doc_id": did, "entry_no": number, "term": entry.term, "code": entry.code,
+            "explanation": entry.explanation, "page": entry.page, "line": entry.line,
         })  # fmt: skip
     for number, c in enumerate(document.checks, start=1):
         rows["checks"].append({

@@ -15,8 +15,9 @@ from pathlib import Path
 from . import metadata as meta
 from .errors import MetadataError, UnreadableDocument
 from .extract import read_source
+from .glossary import read_glossary
 from .headers import layout_from_text
-from .model import Document, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
+from .model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
 from .narrative import narrative_checks
 from .normalise import KnownRows, known_rows, read_classified
 from .projects import read_performance, read_project_table
@@ -118,6 +119,10 @@ def read_tables(document: Document, source: SourceText) -> None:
         project.project_no = number
     document.projects = projects
     _link_targets(document)
+    document.glossary = [
+        GlossaryEntry(e.term, e.explanation, e.code, e.line.page, e.line.number)
+        for e in read_glossary(source.lines, document.tables)
+    ]
 
 
 def _list_table(segment: Segment, number: int, found: int) -> Table | None:

@@ -327,7 +327,33 @@ class SiteWriter:
         )
 
     def write_classification(self) -> None:
-        self.write_page("data/classification.md", "classification.md.j2", sections=self.classification_sections())
+        self.write_page(
+            "data/classification.md",
+            "classification.md.j2",
+            sections=self.classification_sections(),
+            terms=self.glossary_terms(),
+        )
+
+    def explanations(self) -> dict[str, str]:
+        """Code → what the documents' 名词解释 say it covers (the most common wording)."""
+        texts: dict[str, Counter] = defaultdict(Counter)
+        for row in self.package.rows("glossary"):
+            if row.get("code"):
+                texts[row["code"]][row.get("explanation", "")] += 1
+        return {code: sorted(c.items(), key=lambda p: (-p[1], p[0]))[0][0] for code, c in texts.items()}
+
+    def glossary_terms(self) -> list[dict[str, Any]]:
+        """Terms of the 名词解释 sections that are no classification code, with the most common
+        explanation and how many documents explain them."""
+        texts: dict[str, Counter] = defaultdict(Counter)
+        for row in self.package.rows("glossary"):
+            if not row.get("code") and "（项）" not in row.get("term", ""):
+                texts[row.get("term", "")][row.get("explanation", "")] += 1
+        terms = []
+        for term in sorted(texts, key=lambda t: (-sum(texts[t].values()), t)):
+            ranked = sorted(texts[term].items(), key=lambda p: (-p[1], p[0]))
+            terms.append({"term": term, "explanation": ranked[0][0], "documents": sum(texts[term].values())})
+        return terms
 
     def classification_sections(self) -> list[dict[str, Any]]:
         """Codes that occur, per classification: most common name, other spellings, documents."""
@@ -341,6 +367,7 @@ class SiteWriter:
             names[(classification, code)][row.get("name", "")] += 1
             docs[(classification, code)].add(row.get("doc_id", ""))
         sections = []
+        explained = self.explanations()
         for classification, title in (("function", "支出功能分类科目"), ("economic", "支出经济分类科目")):
             codes = sorted(code for kind, code in names if kind == classification)
             entries = []
@@ -354,6 +381,7 @@ class SiteWriter:
                         "other_names": [name for name, _ in ranked[1:]],
                         "level": {3: "类", 5: "款", 7: "项"}.get(len(code), ""),
                         "documents": len(docs[(classification, code)]),
+                        "explanation": explained.get(code, "") if classification == "function" else "",
                     }
                 )
             sections.append({"id": classification, "title": title, "entries": entries})
