@@ -81,10 +81,11 @@ def _flatten(section: list[Line]) -> tuple[str, list[Line]]:
 
 def _chunks(text: str) -> list[tuple[int, str]]:
     """Split at the entry numbers, and within a chunk at each unnumbered 'term：'."""
-    cuts = [m.end() for m in NUMBERING.finditer(text)] or [0]
-    bounds = [m.start() for m in NUMBERING.finditer(text)][1:] + [len(text)]
+    numbers = list(NUMBERING.finditer(text))
+    starts = [m.end() for m in numbers] or [0]  # text before the first number is a preamble
+    ends = [*(m.start() for m in numbers[1:]), len(text)]
     chunks: list[tuple[int, str]] = []
-    for start, end in zip(cuts, bounds, strict=False):
+    for start, end in zip(starts, ends, strict=True):
         piece = text[start:end]
         offset = start
         for part in UNNUMBERED.split(piece):
