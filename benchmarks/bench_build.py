@@ -24,7 +24,9 @@ from yibao.pipeline import parse_document  # noqa: E402
 
 def main() -> None:
     copies = int(sys.argv[1]) if len(sys.argv) > 1 else 50
-    originals = sorted(p for p in (ROOT / "source_docs").rglob("*") if p.suffix in (".txt", ".md", ".pdf"))
+    originals = sorted(
+        p for p in (ROOT / "source_docs").rglob("*") if p.suffix in (".txt", ".md", ".pdf") and p.name != "README.md"
+    )
     for path in originals:
         start = time.perf_counter()
         parse_document(path, path.name)
