@@ -84,6 +84,8 @@ class Table:
     page: int
     line: int
     columns: list[Column] = field(default_factory=list)
+    # identities between the columns, from the header's shape: (total, the parts adding up to it)
+    identities: list[tuple[str, list[str]]] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     status: str = "ok"  # ok | empty | partial
     listed: int = 0  # project and performance tables: the projects or targets read from it

@@ -123,7 +123,7 @@ def split_line_row(text: str, line: Line, coded: bool) -> RawRow:
     return RawRow(code=code, labels=labels, amounts=[parse_amount(a) for a in amounts], line=line)
 
 
-def rows_from_lines(data: list[Line], coded: bool, problems: list[Problem], table_id: str) -> list[RawRow]:
+def rows_from_lines(data: list[Line], coded: bool) -> list[RawRow]:
     """One row per line. A coded table's line with neither code nor amounts continues the name
     of the row above (names wrapped in their cell)."""
     rows: list[RawRow] = []
@@ -151,9 +151,7 @@ def rows_from_lines(data: list[Line], coded: bool, problems: list[Problem], tabl
     return rows
 
 
-def rows_from_records(
-    data: list[Line], problems: list[Problem], table_id: str, furniture: set[str] | None = None
-) -> list[RawRow]:
+def rows_from_records(data: list[Line], furniture: set[str] | None = None) -> list[RawRow]:
     """Rows numbered by 序号 whose cells wrap over several lines: gather the tokens of each
     record (from one 序号 to the next), re-join wrapped amounts and codes, then read it.
 
@@ -335,12 +333,13 @@ def read_classified(
         layout = layout_from_text([line.text for line in header if not is_noise(line.text)])
         if sequence:
             furniture = page_furniture(header)
-            raw = rows_from_records(data, problems, kind.table_id, furniture)
+            raw = rows_from_records(data, furniture)
         else:
-            raw = rows_from_lines(data, coded_guess, problems, kind.table_id)
+            raw = rows_from_lines(data, coded_guess)
     if not layout.columns:
         layout = Layout(columns=[Column(measure="total", label="预算数")], identities=[])
     table.columns = layout.columns
+    table.identities = layout.identities
     if not header and not raw:
         return None
     table.rows = build_rows(raw, layout, table, problems, known or {})

@@ -16,7 +16,6 @@ from . import metadata as meta
 from .errors import MetadataError, UnreadableDocument
 from .extract import read_source
 from .glossary import read_glossary
-from .headers import layout_from_text
 from .model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
 from .narrative import narrative_checks
 from .normalise import KnownRows, known_rows, read_classified
@@ -189,59 +188,10 @@ def validate(document: Document, source: SourceText) -> None:
         if table.rows and table.table_id in ("summary", "appropriation_summary"):
             document.checks.extend(check_summary(table))
         elif table.rows and table.columns and table.table_id not in ("three_public",):
-            layout = layout_from_text([c.label.split("·")[-1] for c in table.columns])
-            document.checks.extend(check_classified(table, _identities(table, layout.identities)))
+            document.checks.extend(check_classified(table, table.identities))
     document.checks.extend(check_across(document))
     lines = [(line.number, line.text) for line in source.lines]
     document.checks.extend(narrative_checks(document, lines, key_figures(document)))
-
-
-def _identities(table: Table, fallback: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
-    """The row identities of a table follow from its columns: 合计 = the top-level parts, each
-    group's 小计 = its children."""
-    measures = [c.measure for c in table.columns]
-    identities: list[tuple[str, list[str]]] = []
-    top = [m for m in measures if m != "total" and not _is_child(m, measures)]
-    if "total" in measures and top:
-        identities.append(("total", top))
-    for group, children in (
-        ("basic", ["personnel", "public"]),
-        ("year_income", _year_income_parts(measures)),
-        ("carryover", [m for m in measures if m.startswith("carryover_")]),
-        ("vehicle", ["vehicle_purchase", "vehicle_operation"]),
-    ):
-        present = [c for c in children if c in measures]
-        if group in measures and present:
-            identities.append((group, present))
-    return identities or fallback
-
-
-def _is_child(measure: str, measures: list[str]) -> bool:
-    if measure in ("personnel", "public") and "basic" in measures:
-        return True
-    if measure.startswith("carryover_") and "carryover" in measures:
-        return True
-    if measure in ("vehicle_purchase", "vehicle_operation") and "vehicle" in measures:
-        return True
-    return "year_income" in measures and measure in _year_income_parts(measures)
-
-
-def _year_income_parts(measures: list[str]) -> list[str]:
-    sources = (
-        "general_budget",
-        "gov_fund",
-        "state_capital",
-        "special_account",
-        "appropriation",
-        "business_income",
-        "operating_income",
-        "superior_subsidy",
-        "affiliated_income",
-        "other_income",
-        "unit_funds",
-        "other_own_funds",
-    )
-    return [m for m in measures if m in sources]
 
 
 # --------------------------------------------------------------------------- key figures

@@ -66,9 +66,7 @@ class Item:
         self.amounts: list[Decimal] = []
 
 
-def items_from_tokens(
-    tokens: list[str], line: Line, items: list[Item], opened_here: list[Item], wrapped: bool = False
-) -> None:
+def items_from_tokens(tokens: list[str], line: Line, items: list[Item], wrapped: bool = False) -> None:
     """Read label and amount tokens. In wrapped layouts (序号 records) a label may continue
     after its amounts, on the next page."""
     for token in tokens:
@@ -81,18 +79,15 @@ def items_from_tokens(
         if items and not ITEM_START.match(token) and (wrapped or not items[-1].amounts):
             items[-1].label += token  # a label wrapped in its cell
             continue
-        item = Item(token, line)
-        items.append(item)
-        opened_here.append(item)
+        items.append(Item(token, line))
 
 
-def summary_items(data: list[Line], sequence: bool, furniture: set[str]) -> list[tuple[Item, int]]:
-    """Items in reading order, each with its position among the items opened on its line.
+def summary_items(data: list[Line], sequence: bool, furniture: set[str]) -> list[Item]:
+    """Items in reading order.
 
     A page's repeated furniture and header are skipped: from a furniture or noise line up to the
     repeated 栏次 line (tables with 序号) or to the next line that opens an item."""
     items: list[Item] = []
-    placed: list[tuple[Item, int]] = []
     expected = 1
     skipping = False
     for line in data:
@@ -109,16 +104,14 @@ def summary_items(data: list[Line], sequence: bool, furniture: set[str]) -> list
         if skipping and not (tokens and ITEM_START.match(tokens[0])):
             continue
         skipping = False
-        opened: list[Item] = []
         if "\t" in text:
-            _items_from_cells(text, line, items, opened)
+            _items_from_cells(text, line, items)
         else:
-            items_from_tokens(tokens, line, items, opened, wrapped=sequence)
-        placed.extend((item, position) for position, item in enumerate(opened))
-    return placed
+            items_from_tokens(tokens, line, items, wrapped=sequence)
+    return items
 
 
-def _items_from_cells(text: str, line: Line, items: list[Item], opened: list[Item]) -> None:
+def _items_from_cells(text: str, line: Line, items: list[Item]) -> None:
     for cell in (c.strip() for c in text.split("\t")):
         if not cell:
             continue
@@ -126,9 +119,7 @@ def _items_from_cells(text: str, line: Line, items: list[Item], opened: list[Ite
             if items:
                 items[-1].amounts.append(parse_amount(cell))
         else:
-            item = Item(squeeze(cell), line)
-            items.append(item)
-            opened.append(item)
+            items.append(Item(squeeze(cell), line))
 
 
 def expenditure_layout(header: list[Line]) -> Layout:
@@ -159,7 +150,7 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
     columns = [Column("income", "收入"), *spend_layout.columns]
     rows: list[Row] = []
     expenditure_seen_on_line: dict[int, int] = {}
-    for number, (item, _position) in enumerate(summary_items(data, sequence, furniture), start=1):
+    for number, item in enumerate(summary_items(data, sequence, furniture), start=1):
         side = side_of(item.label)
         if side == "expenditure":
             count = expenditure_seen_on_line.get(item.line.number, 0)
