@@ -1,8 +1,8 @@
 """Finer Chinese segmentation for Material's search index.
 
 Material's search plugin cuts Chinese text with `jieba.cut` and joins the words with U+200B.
-jieba keeps compounds whole (医疗保障, 双桥区, 保障局), and the browser matches query terms as
-word prefixes only, so a search for 保障 or 双桥 missed pages that contain them inside a longer
+jieba keeps compounds whole (医疗保障, 交通运输, 保障局), and the browser matches query terms as
+word prefixes only, so a search for 保障 or 运输 missed pages that contain them inside a longer
 word. After the build this hook re-cuts every long word of the index into the non-overlapping
 sub-words `jieba.cut_for_search` knows (医疗保障 → 医疗|保障). The text readers see is unchanged
 (only U+200B positions move), and Material's query segmenter, which greedily splits a query into

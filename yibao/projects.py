@@ -399,7 +399,7 @@ def _starts_project(tokens: list[str]) -> bool:
 
 def _read_project_header(draft: ProjectDraft, tokens: list[str]) -> None:
     """Name, unit and budget of a project in a performance list, in whichever order printed:
-    a unit starts with its code (`358001-黑龙江` `省医疗保障局`) and ends with 局 / 中心 …; the
+    a unit starts with its code (`100001-某某` `省医疗保障局`) and ends with 局 / 中心 …; the
     name is everything else before the amount; what follows the amount describes the project."""
     for token in tokens:
         if draft.amount is not None:
