@@ -44,3 +44,22 @@ def test_another_bureau_in_the_same_layout(tmp_path: Path) -> None:
     total = next(r for r in expenditure.rows if r.level == "total")
     assert format(total.amounts["total"], "f") == "1116.56"
     assert document.status == "partial"  # the one inconsistency of the original stays
+
+
+def test_final_accounts_layout_with_row_numbers(tmp_path: Path) -> None:
+    """A 决算 layout (written for this test, not a real bureau): a 行次 column in the summary,
+    总计 on both sides, 本年支出合计 as the total column, 栏次 without 序号."""
+    path = Path(__file__).parent / "fixtures" / "text" / "final-accounts-layout.txt"
+    document = parse_document(path, path.name)
+    assert (document.metadata.doc_type, document.metadata.fiscal_year) == ("final_accounts", 2023)
+    summary = document.first_table("summary")
+    assert summary is not None
+    sides = {(row.side, row.name): format(next(iter(row.amounts.values())), "f") for row in summary.rows}
+    assert sides[("income", "一、一般公共预算财政拨款收入")] == "1200.50"  # not its 行次 1
+    assert sides[("expenditure", "三、卫生健康支出")] == "1050.30"
+    assert sides[("income", "总计")] == "1200.50" and sides[("expenditure", "总计")] == "1200.50"
+    assert sides[("expenditure", "年末结转和结余")] == "0"
+    amounts = {(t, c, m): a for t, c, _, m, a in _amounts(path)}
+    assert amounts[("expenditure", "2101506", "project")] == "200.00"
+    assert amounts[("expenditure", "", "basic")] == "1000.50"
+    assert not [c for c in document.checks if c.status == "fail"]

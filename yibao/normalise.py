@@ -80,8 +80,18 @@ def has_cells(lines: list[Line]) -> bool:
 
 
 def uses_sequence_numbers(lines: list[Line]) -> bool:
-    """Rows numbered 1, 2, 3 … in a 序号 column (the header prints 序号 or a 栏次 line)."""
-    return any(squeeze(line.text).startswith(("栏次", "序号")) for line in lines)
+    """Rows numbered 1, 2, 3 … in a 序号 column: the header prints 序号, or the first row after
+    the 栏次 line (column numbers) starts with 1."""
+    if any(squeeze(line.text).startswith("序号") for line in lines):
+        return True
+    after_column_numbers = False
+    for line in lines:
+        squeezed = squeeze(line.text)
+        if squeezed.startswith("栏次"):
+            after_column_numbers = True
+        elif after_column_numbers and squeezed and not is_noise(line.text):
+            return tokens_of(line.text.replace("\t", " "))[0] == "1"
+    return False
 
 
 def is_unit_table(header_text: str) -> bool:

@@ -40,6 +40,7 @@ ECONOMIC_CLASSES = re.compile(
     r"^(工资福利支出|商品和服务支出|对个人和家庭的补助|其他各类人员补助支出|债务利息及费用支出|资本性支出.*"
     r"|事业单位经营支出|对企业补助.*|对社会保障基金补助支出|预备费及预留支出)$"
 )
+AMBIGUOUS = {"总计", "合计"}
 ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
@@ -64,25 +65,36 @@ class Item:
         self.label = label
         self.line = line
         self.amounts: list[Decimal] = []
+        self.row_number_read = False  # a 行次 column prints the row's number before its amount
+
+    def add(self, token: str, row_numbers: bool) -> None:
+        if row_numbers and not self.row_number_read and token.isdigit() and not self.amounts:
+            self.row_number_read = True
+            return
+        self.amounts.append(parse_amount(token))
 
 
-def items_from_tokens(tokens: list[str], line: Line, items: list[Item], wrapped: bool = False) -> None:
+def items_from_tokens(
+    tokens: list[str], line: Line, items: list[Item], wrapped: bool = False, row_numbers: bool = False
+) -> None:
     """Read label and amount tokens. In wrapped layouts (序号 records) a label may continue
     after its amounts, on the next page."""
     for token in tokens:
         if is_amount(token):
             if items:
-                items[-1].amounts.append(parse_amount(token))
+                items[-1].add(token, row_numbers)
             continue
         if cells.is_blank_marker(token):
             continue
-        if items and not ITEM_START.match(token) and (wrapped or not items[-1].amounts):
+        # a bare 总计 opens an item, except where cells wrap ("本年收入" / "合计" is one label)
+        opens = ITEM_START.match(token) or (token in AMBIGUOUS and not wrapped)
+        if items and not opens and (wrapped or not items[-1].amounts):
             items[-1].label += token  # a label wrapped in its cell
             continue
         items.append(Item(token, line))
 
 
-def summary_items(data: list[Line], sequence: bool, furniture: set[str]) -> list[Item]:
+def summary_items(data: list[Line], sequence: bool, furniture: set[str], row_numbers: bool = False) -> list[Item]:
     """Items in reading order.
 
     A page's repeated furniture and header are skipped: from a furniture or noise line up to the
@@ -105,19 +117,19 @@ def summary_items(data: list[Line], sequence: bool, furniture: set[str]) -> list
             continue
         skipping = False
         if "\t" in text:
-            _items_from_cells(text, line, items)
+            _items_from_cells(text, line, items, row_numbers)
         else:
-            items_from_tokens(tokens, line, items, wrapped=sequence)
+            items_from_tokens(tokens, line, items, wrapped=sequence, row_numbers=row_numbers)
     return items
 
 
-def _items_from_cells(text: str, line: Line, items: list[Item]) -> None:
+def _items_from_cells(text: str, line: Line, items: list[Item], row_numbers: bool) -> None:
     for cell in (c.strip() for c in text.split("\t")):
         if not cell:
             continue
         if is_amount(cell):
             if items:
-                items[-1].amounts.append(parse_amount(cell))
+                items[-1].add(cell, row_numbers)
         else:
             items.append(Item(squeeze(cell), line))
 
@@ -150,8 +162,14 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
     columns = [Column("income", "收入"), *spend_layout.columns]
     rows: list[Row] = []
     expenditure_seen_on_line: dict[int, int] = {}
-    for number, item in enumerate(summary_items(data, sequence, furniture), start=1):
+    items_on_line: dict[int, int] = {}
+    row_numbers = "行次" in squeeze(" ".join(line.text for line in header))
+    for number, item in enumerate(summary_items(data, sequence, furniture, row_numbers), start=1):
+        position = items_on_line.get(item.line.number, 0)
+        items_on_line[item.line.number] = position + 1
         side = side_of(item.label)
+        if bare_name(item.label) in AMBIGUOUS:  # "总计" on both sides: the left one is income
+            side = "income" if position == 0 else "expenditure"
         if side == "expenditure":
             count = expenditure_seen_on_line.get(item.line.number, 0)
             expenditure_seen_on_line[item.line.number] = count + 1
