@@ -204,10 +204,19 @@ class SiteWriter:
         for resource, folder, rows_by_doc in per_document:
             fields = self.resource_fields(resource)
             for doc_id, file_id in sorted(file_ids.items()):
+                if doc_id in self.document_packages:  # the document's own package has this CSV
+                    continue
                 rows = downloads.dict_rows(rows_by_doc.get(doc_id, []), fields)
                 downloads.write_bytes(self.docs_dir / folder / f"{file_id}.csv", downloads.csv_bytes(rows))
         downloads.copy_plotly(self.docs_dir / "assets" / "javascripts" / "vendor")
         return names
+
+    def document_csv(self, view: DocumentView, resource: str, folder: str) -> str:
+        """One document's rows of a resource: the CSV of its own package where the data package
+        has one (not copied twice), else a CSV written for the page."""
+        if view.doc_id in self.document_packages:
+            return f"data/documents/{self.document_packages[view.doc_id]}/{resource}.csv"
+        return f"{folder}/{view.file_id}.csv"
 
     def resource_fields(self, name: str) -> list[str]:
         schema_fields = self.package.resource_descriptor(name).get("schema", {}).get("fields", [])
@@ -249,12 +258,12 @@ class SiteWriter:
             "checks": checks,
             "failed_checks": [row for row in checks if row.get("status") == "fail"],
             "check_groups": check_groups([row for row in checks if row.get("status") != "fail"]),
-            "checks_csv": f"{CHECKS_CSV_DIR}/{view.file_id}.csv",
+            "checks_csv": self.document_csv(view, "checks", CHECKS_CSV_DIR),
             "measure_labels": self.measure_labels,
             "check_counts": view.check_counts,
             "problems": view.problems,
             "printed": printed_tables(self.tables.get(view.doc_id, []), items, self.measure_labels),
-            "rows_csv": f"{ROWS_CSV_DIR}/{view.file_id}.csv",
+            "rows_csv": self.document_csv(view, "line_items", ROWS_CSV_DIR),
             "source_href": self.source_copies.get(view.doc_id, ""),
             "document_package": (
                 f"data/documents/{self.document_packages[view.doc_id]}/datapackage.json"
