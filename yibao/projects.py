@@ -16,20 +16,10 @@ from .cells import is_amount, parse_amount, tokens_of
 from .model import Line, PerformanceTarget, Problem, Project
 from .normalise import is_header_line, is_noise
 from .recognise import Segment
-from .reference import squeeze
+from .reference import load_data, squeeze
 
-LEVEL1 = (
-    "产出指标",
-    "效益指标",
-    "满意度指标",
-    "履职效能",
-    "预算执行",
-    "管理效率",
-    "运行成本",
-    "社会效应",
-    "可持续性",
-    "服务对象满意度",
-)
+LEVEL1 = tuple(sorted(load_data("indicators.yml")["level1"], key=len, reverse=True))
+LEVEL2 = tuple(sorted(load_data("indicators.yml")["level2"], key=len, reverse=True))
 DIRECTION = re.compile(r"^(正向|反向)(指标)?$")
 OPERATORS = ("大于等于", "小于等于", "大于", "小于", "等于", "≥", "≤", ">=", "<=", ">", "<", "=", "定性", "定量")
 VALUE = re.compile(r"^[≥≤><=]|\d|提高|提升|改善|缓解|持续|增强|逐步|不晚于")
@@ -436,9 +426,27 @@ def _clean_project_name(name: str) -> str:
     return re.sub(r"^([A-Z]\d{6}\.\d{3}|[\d ]{10,})-", "", name)
 
 
+def _leading(text: str, names: tuple[str, ...]) -> tuple[str, str]:
+    """A known name at the start of text, whole or cut short by one character: (name, rest)."""
+    for name in names:
+        for printed in (name, name[:-1]):
+            if text.startswith(printed):
+                return name, text[len(printed) :]
+    return "", text
+
+
+def split_levels(text: str, with_level1: bool = True) -> tuple[str, str, str]:
+    """'效益指标社会效益指标政策知晓率' → ('效益指标', '社会效益指标', '政策知晓率'): the wrapped
+    level cells of an indicator row, read back by their known names."""
+    level1, rest = _leading(text, LEVEL1) if with_level1 else ("", text)
+    level2, rest = _leading(rest, LEVEL2)
+    return level1, level2, rest
+
+
 def _indicator(words: list[str], level1: str, level2: str) -> tuple[dict[str, str] | None, str, str]:
     words = list(words)
-    if words and words[0] in LEVEL1:
+    level1_printed = bool(words) and words[0] in LEVEL1
+    if level1_printed:
         level1 = words.pop(0)
     if len(words) < 4:
         return None, level1, level2
@@ -449,12 +457,13 @@ def _indicator(words: list[str], level1: str, level2: str) -> tuple[dict[str, st
         return None, level1, level2
     before, after = words[:operator_at], words[operator_at + 1 :]
     operator = words[operator_at]
-    if before and (before[0].endswith("指标") or before[0].endswith("指")) and len(before) > 1:
-        level2 = before.pop(0)
+    level1_found, level2_found, level3 = split_levels(cells.join_text(before), with_level1=not level1_printed)
+    level1 = level1_found or level1
+    level2 = level2_found or level2
     value = after[0] if after else ""
     unit = cells.join_text(after[1:]) if len(after) > 1 else ""
     return (
-        {"level1": level1, "level2": level2, "level3": cells.join_text(before), "operator": operator,
+        {"level1": level1, "level2": level2, "level3": level3, "operator": operator,
          "value": value, "value_unit": unit, "weight": weight, "direction": direction},
         level1,
         level2,
