@@ -299,6 +299,7 @@ def check_across(document: Document) -> list[Check]:
             )
         )
 
+    checks.extend(_check_appropriation(document))
     checks.extend(_check_three_public(document))
     checks.extend(_check_projects(document.projects, expenditure_total))
     return checks
@@ -310,6 +311,40 @@ def _zh(measure: str) -> str:
 
 def _measures(table: Table | None) -> list[str]:
     return [c.measure for c in table.columns] if table is not None else []
+
+
+APPROPRIATION_TABLES = ("general_budget_expenditure", "gov_fund_expenditure", "state_capital_expenditure")
+
+
+def _check_appropriation(document: Document) -> list[Check]:
+    """财政拨款收支总表: each function class = the same class in the 一般公共预算, 政府性基金 and
+    国有资本经营预算 tables together (the three kinds of appropriation), where all three are printed."""
+    appropriation = document.first_table("appropriation_summary")
+    parts = [document.first_table(t) for t in APPROPRIATION_TABLES]
+    if appropriation is None or any(p is None for p in parts):
+        return []
+    by_code: dict[str, Decimal] = {}
+    for table in parts:
+        assert table is not None
+        for row in table.rows:
+            if row.level == "class" and row.code:
+                by_code[row.code] = by_code.get(row.code, ZERO) + row.amounts.get("total", ZERO)
+    checks: list[Check] = []
+    for row in appropriation.rows:
+        if row.side == "expenditure" and row.code and (row.amounts.get("expenditure", ZERO) or row.code in by_code):
+            checks.append(
+                compare(
+                    "cross.appropriation_class_vs_fund_tables",
+                    row.amounts.get("expenditure", ZERO),
+                    by_code.get(row.code, ZERO),
+                    1,
+                    f"{row.name}：财政拨款收支总表 = 一般公共预算、政府性基金、国有资本经营预算支出表之和 (class {row.code} agrees with the fund tables)",
+                    "appropriation_summary",
+                    row.code,
+                    "expenditure",
+                )
+            )
+    return checks
 
 
 THREE_PUBLIC_CODES = {
