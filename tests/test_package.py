@@ -139,3 +139,22 @@ def test_check_command_fails_on_an_unreadable_document() -> None:
     result = _run("check", "tests/fixtures/bad/scanned-image-only.pdf")
     assert result.returncode == 1
     assert "没有文本层" in result.stdout and "OCR" in result.stdout
+
+
+def test_codes_as_printed_and_standard_codes_beside_them(package: Path) -> None:
+    items = read_csv(package / "line_items.csv")
+    # the 收支总表 prints the function class by name only: no code, its standard code beside it
+    summary = next(r for r in items if r["table"] == "summary" and r["name"] == "一、社会保障和就业支出")
+    assert (summary["code"], summary["standard_code"], summary["classification"], summary["level"]) == (
+        "", "208", "function", "class",
+    )  # fmt: skip
+    # the 2020 economic table prints 款 by name under 类 names: 基本工资 is 30101 under 工资福利支出 (301)
+    wage = next(
+        r
+        for r in items
+        if r["table"] == "general_budget_basic_expenditure" and r["name"] == "基本工资" and r["code"] == ""
+    )
+    assert (wage["standard_code"], wage["parent_name"], wage["classification"]) == ("30101", "工资福利支出", "economic")
+    # a name with no exact standard twin gets none: 年终一次性奖金 is not 奖金
+    bonus = next(r for r in items if r["name"] == "年终一次性奖金")
+    assert bonus["standard_code"] == ""

@@ -42,6 +42,7 @@ class LineItem:
     row_no: int
     code: str  # as printed (after re-joining wrapped cells); '' where none is printed
     standard_code: str  # the code itself, or the standard code of a name printed without one
+    classification: str  # the row's own, where it differs from its table's
     name: str
     level: str  # total | class | segment | item | line
     parent_code: str
@@ -65,6 +66,7 @@ class Row:
     page: int
     line: int
     standard_code: str = ""  # for rows printed by name only: the standard code of that name
+    classification: str = ""  # set where it differs from the table's (a summary's function classes)
     placement: str = "column"
     level: str = "line"
     parent_code: str = ""
@@ -108,6 +110,7 @@ class Table:
                         row_no=row.row_no,
                         code=row.code,
                         standard_code=row.code or row.standard_code,
+                        classification=row.classification,
                         name=row.name,
                         level=row.level,
                         parent_code=row.parent_code,

@@ -194,7 +194,7 @@ def narrative_checks(
     classes: dict[str, Decimal] = {}
     if summary is not None:
         for row in summary.rows:
-            if row.side == "expenditure" and row.code:
+            if row.side == "expenditure" and row.standard_code:
                 name = re.sub(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])", "", row.name)
                 classes[name] = row.amounts.get("expenditure", Decimal(0))
     return check_claims(narrative, figures) + check_function_classes(narrative, classes) + check_growth_rates(narrative)

@@ -30,6 +30,7 @@ RESOURCE_ORDER = (
     "documents", "tables", "line_items", "key_figures", "projects", "performance_targets",
     "glossary", "checks", "problems", "rejected_files",
 )  # fmt: skip
+CLASSIFIED_LEVELS = ("class", "segment", "item")  # rows of a classification, coded or printed by name
 LICENSE = {
     "name": "CC-BY-4.0",
     "title": "Creative Commons Attribution 4.0",
@@ -84,7 +85,7 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
         for item in table.line_items():
             rows["line_items"].append({
                 "doc_id": did, "table_no": table.table_no, "row_no": item.row_no, "table": table.table_id,
-                "classification": table.classification if item.code else "", "code": item.code, "standard_code": item.standard_code, "name": item.name,
+                "classification": item.classification or (table.classification if item.level in CLASSIFIED_LEVELS else ""), "code": item.code, "standard_code": item.standard_code, "name": item.name,
                 "level": item.level, "parent_code": item.parent_code, "parent_name": item.parent_name,
                 "is_leaf": item.is_leaf, "measure": item.measure, "amount": item.amount, "page": item.page,
                 "line": item.line, "placement": item.placement,

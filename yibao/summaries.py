@@ -180,7 +180,10 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
         row = Row(
             row_no=number, code="", name=item.label, amounts={}, page=item.line.page, line=item.line.number, side=side
         )
-        row.code = function_class_codes().get(bare_name(item.label), "") if side == "expenditure" else ""
+        # a function class is printed by name only: its standard code is kept apart from `code`
+        row.standard_code = function_class_codes().get(bare_name(item.label), "") if side == "expenditure" else ""
+        if row.standard_code:
+            row.level, row.classification = "class", "function"
         row.amounts, row.placement = _side_amounts(item, side, spend_layout, table, problems)
         rows.append(row)
     if any(r.side == "expenditure_economic" for r in rows):

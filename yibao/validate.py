@@ -103,7 +103,7 @@ def check_summary(table: Table) -> list[Check]:
                 tid,
             )
         )
-    classes = [r for r in table.rows if r.side == "expenditure" and r.code]
+    classes = [r for r in table.rows if r.side == "expenditure" and r.standard_code]
     reference = year_expense if year_expense is not None else expense_total
     if classes and reference is not None:
         checks.append(
@@ -246,17 +246,18 @@ def check_across(document: Document) -> list[Check]:
             )
         by_code = _rows_by_code(expenditure)
         for row in summary.rows:
-            if row.side == "expenditure" and row.code and (row.amounts.get("expenditure", ZERO) or row.code in by_code):
-                printed = by_code.get(row.code)
+            code = row.standard_code
+            if row.side == "expenditure" and code and (row.amounts.get("expenditure", ZERO) or code in by_code):
+                printed = by_code.get(code)
                 checks.append(
                     compare(
                         "cross.summary_class_vs_expenditure",
                         row.amounts.get("expenditure", ZERO),
                         printed.amounts.get("total", ZERO) if printed else ZERO,
                         1,
-                        f"{row.name}：收支总表 = 支出总表 (class {row.code} agrees across tables)",
+                        f"{row.name}：收支总表 = 支出总表 (class {code} agrees across tables)",
                         "expenditure",
-                        row.code,
+                        code,
                         "total",
                     )
                 )
@@ -331,16 +332,17 @@ def _check_appropriation(document: Document) -> list[Check]:
                 by_code[row.code] = by_code.get(row.code, ZERO) + row.amounts.get("total", ZERO)
     checks: list[Check] = []
     for row in appropriation.rows:
-        if row.side == "expenditure" and row.code and (row.amounts.get("expenditure", ZERO) or row.code in by_code):
+        code = row.standard_code
+        if row.side == "expenditure" and code and (row.amounts.get("expenditure", ZERO) or code in by_code):
             checks.append(
                 compare(
                     "cross.appropriation_class_vs_fund_tables",
                     row.amounts.get("expenditure", ZERO),
-                    by_code.get(row.code, ZERO),
+                    by_code.get(code, ZERO),
                     1,
-                    f"{row.name}：财政拨款收支总表 = 一般公共预算、政府性基金、国有资本经营预算支出表之和 (class {row.code} agrees with the fund tables)",
+                    f"{row.name}：财政拨款收支总表 = 一般公共预算、政府性基金、国有资本经营预算支出表之和 (class {code} agrees with the fund tables)",
                     "appropriation_summary",
-                    row.code,
+                    code,
                     "expenditure",
                 )
             )
