@@ -63,3 +63,13 @@ def test_final_accounts_layout_with_row_numbers(tmp_path: Path) -> None:
     assert amounts[("expenditure", "2101506", "project")] == "200.00"
     assert amounts[("expenditure", "", "basic")] == "1000.50"
     assert not [c for c in document.checks if c.status == "fail"]
+
+
+def test_cells_with_a_sequence_number_column() -> None:
+    """Ruled tables read from a PDF keep a 序号 cell before the code: it is no code."""
+    path = Path(__file__).parent / "fixtures" / "text" / "numbered-cells-layout.md"
+    amounts = {(c, m): a for t, c, _, m, a in _amounts(path) if t == "expenditure"}
+    assert amounts[("208", "total")] == "23.37"
+    assert amounts[("2080505", "basic")] == "20.75"
+    assert amounts[("", "project")] == "3323.00"
+    assert not any(code in ("1", "2", "3") for code, _ in amounts)

@@ -229,13 +229,14 @@ def _is_integer_amount(token: str, tokens: list[str]) -> bool:
     return token.isdigit() and all("." not in t for t in tokens if is_amount(t))
 
 
-def rows_from_cells(data: list[Line], first_amount_cell: int, coded: bool) -> list[RawRow]:
+def rows_from_cells(data: list[Line], first_amount_cell: int, coded: bool, numbered: bool = False) -> list[RawRow]:
+    """Tab-separated rows. `numbered`: the first cell is a 序号 column, not part of the label."""
     rows: list[RawRow] = []
     for line in data:
         if is_noise(line.text) or "\t" not in line.text:
             continue
         parts = [p.strip() for p in line.text.split("\t")]
-        labels = parts[:first_amount_cell]
+        labels = parts[1 if numbered else 0 : first_amount_cell]
         amount_cells = parts[first_amount_cell:]
         if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in amount_cells):
             continue
@@ -338,7 +339,8 @@ def read_classified(
         start = first_amount_cell([line for line in header if "\t" in line.text])
         grid = [[c.strip() for c in line.text.split("\t")] for line in header if "\t" in line.text]
         layout = layout_from_grid(grid, start)
-        raw = rows_from_cells(data, start, coded_guess)
+        numbered = any(row and squeeze(row[0]) == "序号" for row in grid)
+        raw = rows_from_cells(data, start, coded_guess, numbered)
     else:
         layout = layout_from_text([line.text for line in header if not is_noise(line.text)])
         if sequence:
