@@ -49,3 +49,17 @@ def test_template_titles(title: str, table_id: str) -> None:
 )
 def test_sentences_and_rows_are_no_titles(sentence: str) -> None:
     assert match_title(sentence) is None
+
+
+def test_a_title_wrapped_over_two_lines() -> None:
+    from yibao.extract import text_to_source
+    from yibao.recognise import find_segments
+
+    source = text_to_source(
+        "单位预算一般公共预算财政拨款基本\n支出表\n序号 科目编码 科目名称 合计 人员经费 公用经费\n1 合计 203.22 192.05 11.17\n"
+    )
+    segments = find_segments(source)
+    assert [(s.kind.table_id, s.title) for s in segments] == [
+        ("general_budget_basic_expenditure", "单位预算一般公共预算财政拨款基本支出表")
+    ]
+    assert segments[0].lines[0].text.startswith("序号")

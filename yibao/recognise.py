@@ -46,13 +46,32 @@ def is_section_end(text: str) -> bool:
     return any(p.search(squeezed) for p in compiled("section_end"))
 
 
+def _wrapped_title(lines: list[Line], index: int) -> tuple[TableKind, str] | None:
+    """A title wrapped over two lines ("一般公共预算财政拨款基本支出" / "预算表"): neither line is
+    a title alone, the two together are."""
+    if index + 1 >= len(lines) or "\t" in lines[index].text or match_title(lines[index + 1].text):
+        return None
+    joined = squeeze(lines[index].text) + squeeze(lines[index + 1].text)
+    kind = match_title(joined)
+    return (kind, joined) if kind is not None else None
+
+
 def find_segments(source: SourceText) -> list[Segment]:
     segments: list[Segment] = []
     current: Segment | None = None
-    for line in source.lines:
+    skip_next = False
+    for index, line in enumerate(source.lines):
+        if skip_next:
+            skip_next = False
+            continue
         kind = match_title(line.text)
+        title = squeeze(line.text)
+        if kind is None and line.text.strip() and not is_section_end(line.text):
+            wrapped = _wrapped_title(source.lines, index)
+            if wrapped is not None:
+                (kind, title), skip_next = wrapped, True
         if kind is not None:
-            current = Segment(kind=kind, title=squeeze(line.text), title_line=line, lines=[])
+            current = Segment(kind=kind, title=title, title_line=line, lines=[])
             segments.append(current)
         elif current is not None and is_section_end(line.text):
             current = None
