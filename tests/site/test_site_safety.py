@@ -76,3 +76,20 @@ def test_bureau_pages_are_small(tmp_path: Path) -> None:
     site = build_site(REAL_PACKAGE, tmp_path) / "yibao"
     sizes = {page: (site / page).stat().st_size for page in bureau_pages(site)}
     assert sizes and max(sizes.values()) < 300 * 1024, sizes
+
+
+def test_404_page_finds_its_assets_when_the_site_url_is_set(tmp_path: Path, browser, monkeypatch) -> None:
+    """GitHub Pages serves 404.html for any missing path; with SITE_URL (set by the deploy) its
+    asset links carry the sub-path, so it loads cleanly from anywhere under the site."""
+    served = tmp_path / "served"
+    served.mkdir()
+    with serve(served) as base_url:
+        monkeypatch.setenv("SITE_URL", base_url)
+        assert build_site(REAL_PACKAGE, tmp_path) == served
+        watch = PageWatch(browser)
+        try:
+            response = watch.page.goto(base_url + "404.html", wait_until="networkidle")
+            assert response is not None and response.ok
+            assert watch.errors == [] and watch.foreign == []
+        finally:
+            watch.close()
