@@ -8,6 +8,7 @@ Output is deterministic: rows in key order, no timestamps, amounts exactly as pr
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -93,34 +94,23 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
     if not document.error:
         figures = key_figures(document)
         rows["key_figures"].append({"doc_id": did, **{k: figures.get(k) for k in KEY_FIGURES}})
-    for p in document.projects:
-        rows["projects"].append({
-            "doc_id": did, "project_no": p.project_no, "name": p.name, "unit": p.unit, "amount": p.amount,
-            "description": p.description, "source_table": p.source_table, "page": p.page, "line": p.line,
-        })  # fmt: skip
-    for t in document.targets:
-        rows["performance_targets"].append({
-            "doc_id": did, "target_no": t.target_no, "project_no": t.project_no, "project": t.project, "unit": t.unit,
-            "level1": t.level1, "level2": t.level2, "level3": t.level3, "operator": t.operator, "value": t.value,
-            "value_unit": t.value_unit, "weight": t.weight, "direction": t.direction, "page": t.page, "line": t.line,
-        })  # fmt: skip
+    for project in document.projects:
+        rows["projects"].append(entity_row(did, project))
+    for target in document.targets:
+        rows["performance_targets"].append(entity_row(did, target))
     for number, entry in enumerate(document.glossary, start=1):
-        rows["glossary"].append({
-            "doc_id": did, "entry_no": number, "term": entry.term, "code": entry.code,
-            "explanation": entry.explanation, "page": entry.page, "line": entry.line,
-        })  # fmt: skip
-    for number, c in enumerate(document.checks, start=1):
-        rows["checks"].append({
-            "doc_id": did, "check_no": number, "check": c.check, "status": c.status, "outcome": c.outcome,
-            "table": c.table, "code": c.code, "measure": c.measure, "expected": c.expected, "actual": c.actual,
-            "difference": c.difference, "message": c.message,
-        })  # fmt: skip
+        rows["glossary"].append(entity_row(did, entry, entry_no=number))
+    for number, check in enumerate(document.checks, start=1):
+        rows["checks"].append(entity_row(did, check, check_no=number, difference=check.difference))
     for number, problem in enumerate(document.problems, start=1):
-        rows["problems"].append({
-            "doc_id": did, "problem_no": number, "severity": problem.severity, "table": problem.table,
-            "page": problem.page, "line": problem.line, "reason": problem.reason,
-        })  # fmt: skip
+        rows["problems"].append(entity_row(did, problem, problem_no=number))
     return rows
+
+
+def entity_row(doc_id: str, entity: Any, **extra: Any) -> Row:
+    """A domain object as a row: its fields (named as in the schema) with the document id and
+    what the object does not hold itself; the CSV keeps only the schema's fields."""
+    return {"doc_id": doc_id, **dataclasses.asdict(entity), **extra}
 
 
 def merge(parts: Iterable[dict[str, list[Row]]]) -> dict[str, list[Row]]:
