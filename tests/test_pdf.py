@@ -17,9 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from yibao import pdf
-from yibao.errors import UnreadableDocument
-from yibao.pdf import cell_text, join_words, normalise, read_pdf, reason_for, row_line
+from yibao.extract import pdf
+from yibao.extract.pdf import cell_text, join_words, normalise, read_pdf, reason_for, row_line
+from yibao.model.errors import UnreadableDocument
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TABLES_PDF = FIXTURES / "pdf" / "shuangyashan-2024-tables.pdf"

@@ -1,6 +1,6 @@
 """Issue 5 — property-based tests of the small pure functions the numbers pass through:
-amounts (yibao.cells), classification codes, wrapped numbers, and placing amounts in columns
-(yibao.placement)."""
+amounts (yibao.normalise.cells), classification codes, wrapped numbers, and placing amounts in columns
+(yibao.normalise.placement)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from itertools import pairwise
 from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from yibao.cells import (
+from yibao.normalise.cells import (
     code_level,
     is_amount,
     is_code,
@@ -19,8 +19,8 @@ from yibao.cells import (
     parent_of,
     parse_amount,
 )
-from yibao.headers import layout_from_text
-from yibao.placement import row_candidates, satisfies
+from yibao.normalise.headers import layout_from_text
+from yibao.normalise.placement import row_candidates, satisfies
 
 # applied per test, so that other modules keep their own Hypothesis settings
 common = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

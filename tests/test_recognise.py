@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from yibao.recognise import match_title
+from yibao.recognise.titles import match_title
 
 TITLES = {
     "部门收支总体情况表": "summary",
@@ -53,7 +53,7 @@ def test_sentences_and_rows_are_no_titles(sentence: str) -> None:
 
 def test_a_title_wrapped_over_two_lines() -> None:
     from yibao.extract import text_to_source
-    from yibao.recognise import find_segments
+    from yibao.recognise.titles import find_segments
 
     source = text_to_source(
         "单位预算一般公共预算财政拨款基本\n支出表\n序号 科目编码 科目名称 合计 人员经费 公用经费\n1 合计 203.22 192.05 11.17\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import read_csv
-from yibao.projects import split_levels
+from yibao.normalise.performance import split_levels
 
 SHUANGYASHAN_TARGETS = [
     ("信息系统运行等专项费用", "产出指标", "数量指标", "基本医保参保率", "大于等于", "95", "%", "20.00", "正向"),

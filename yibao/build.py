@@ -13,10 +13,11 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from .extract import DOCUMENT_SUFFIXES
-from .model import Document
-from .package import document_id, write_all
-from .pipeline import parse_document, sha256_of
+from yibao.extract import DOCUMENT_SUFFIXES
+from yibao.model import Document
+from yibao.model.ids import document_id
+from yibao.package import write_all
+from yibao.pipeline import parse_document, sha256_of
 
 NOT_DOCUMENTS = ("readme.md", "license.md")
 

@@ -9,27 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import traceback
-from decimal import Decimal
 from pathlib import Path
 
-from . import metadata as meta
-from .errors import MetadataError, UnreadableDocument
-from .extract import read_source
-from .glossary import read_glossary
-from .model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
-from .narrative import narrative_checks
-from .normalise import KnownRows, known_rows, read_classified
-from .projects import read_performance, read_project_table
-from .recognise import Segment, find_segments
-from .summaries import read_summary, read_three_public
-from .validate import check_across, check_classified, check_summary, summary_value
+from yibao.derive.key_figures import key_figures
+from yibao.extract import read_source
+from yibao.extract.sidecar import metadata_file as sidecar_file
+from yibao.extract.sidecar import read_overrides
+from yibao.model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
+from yibao.model.errors import MetadataError, UnreadableDocument
+from yibao.normalise.classified import read_classified
+from yibao.normalise.glossary import read_glossary
+from yibao.normalise.performance import read_performance
+from yibao.normalise.placement import KnownRows, known_rows
+from yibao.normalise.projects import read_project_table
+from yibao.normalise.summary import read_summary
+from yibao.normalise.three_public import read_three_public
+from yibao.recognise import metadata as meta
+from yibao.recognise.titles import Segment, find_segments
+from yibao.validate import validate
 
-KEY_FIGURES = (
-    "income_grand_total", "expense_grand_total", "income_year_total", "expense_year_total",
-    "general_budget_income", "carryover_income", "basic_expenditure", "project_expenditure",
-    "personnel_expenditure", "public_expenditure", "three_public_total", "three_public_overseas",
-    "three_public_vehicle_purchase", "three_public_vehicle_operation", "three_public_reception",
-)  # fmt: skip
 REQUIRED_TABLES = (
     "summary",
     "expenditure",
@@ -68,6 +66,7 @@ def parse_document(path: Path, display_name: str) -> Document:
         return document
     _explain_gaps(document)
     if not document.error:
+        document.key_figures = key_figures(document)
         try:
             validate(document, source)
         except Exception as error:  # a check's bug must not hide the document's data
@@ -81,8 +80,8 @@ def parse_document(path: Path, display_name: str) -> Document:
 
 
 def _overrides(path: Path) -> dict[str, object]:
-    sidecar = meta.metadata_file(path)
-    return meta.read_overrides(sidecar) if sidecar.exists() else {}
+    sidecar = sidecar_file(path)
+    return read_overrides(sidecar) if sidecar.exists() else {}
 
 
 def read_tables(document: Document, source: SourceText) -> None:
@@ -183,74 +182,5 @@ def _explain_gaps(document: Document) -> None:
         )
 
 
-def validate(document: Document, source: SourceText) -> None:
-    for table in document.tables:
-        if table.rows and table.table_id in ("summary", "appropriation_summary"):
-            document.checks.extend(check_summary(table))
-        elif table.rows and table.columns and table.table_id not in ("three_public",):
-            document.checks.extend(check_classified(table, table.identities))
-    document.checks.extend(check_across(document))
-    lines = [(line.number, line.text) for line in source.lines]
-    document.checks.extend(narrative_checks(document, lines, key_figures(document)))
 
 
-# --------------------------------------------------------------------------- key figures
-
-
-def key_figures(document: Document) -> dict[str, Decimal | None]:
-    figures: dict[str, Decimal | None] = dict.fromkeys(KEY_FIGURES)
-    summary = document.first_table("summary")
-    if summary is not None:
-        figures["income_grand_total"] = summary_value(summary, "income", "收入总计")
-        figures["expense_grand_total"] = summary_value(summary, "expenditure", "支出总计")
-        figures["income_year_total"] = summary_value(summary, "income", "本年收入合计", "本年收入")
-        figures["expense_year_total"] = summary_value(summary, "expenditure", "本年支出合计", "本年支出")
-        figures["general_budget_income"] = summary_value(
-            summary, "income", "一般公共预算拨款收入", "一般公共预算拨款", "一般公共预算", "一般公共预算收入"
-        )
-        figures["carryover_income"] = summary_value(summary, "income", "上年结转结余", "上年结转")
-    for measure, figure in (
-        ("basic", "basic_expenditure"),
-        ("project", "project_expenditure"),
-        ("personnel", "personnel_expenditure"),
-        ("public", "public_expenditure"),
-    ):
-        for table_id in ("expenditure", "general_budget_expenditure", "general_budget_basic_expenditure"):
-            value = _total_of(document.first_table(table_id), measure)
-            if value is not None:
-                figures[figure] = value
-                break
-    basic_table = _total_of(document.first_table("general_budget_basic_expenditure"), "total")
-    figures["general_budget_basic_total"] = basic_table
-    figures.update(_three_public_figures(document.first_table("three_public")))
-    return figures
-
-
-def _total_of(table: Table | None, measure: str) -> Decimal | None:
-    if table is None or measure not in [c.measure for c in table.columns]:
-        return None
-    total = next((r for r in table.rows if r.level == "total"), None)
-    return total.amounts.get(measure) if total is not None else None
-
-
-def _three_public_figures(table: Table | None) -> dict[str, Decimal | None]:
-    if table is None:
-        return {}
-    names = {
-        "total": "three_public_total",
-        "overseas": "three_public_overseas",
-        "vehicle_purchase": "three_public_vehicle_purchase",
-        "vehicle_operation": "three_public_vehicle_operation",
-        "reception": "three_public_reception",
-    }
-    if not table.rows:  # printed, and printed empty: the bureau has none
-        return {figure: Decimal("0") for figure in names.values()}
-    figures: dict[str, Decimal | None] = {}
-    first = table.rows[0]
-    by_row = all(len(r.amounts) == 1 for r in table.rows) and len(table.rows) > 1
-    for measure, figure in names.items():
-        if by_row:
-            figures[figure] = next((r.amounts[measure] for r in table.rows if measure in r.amounts), None)
-        elif measure in first.amounts:
-            figures[figure] = first.amounts[measure]
-    return figures

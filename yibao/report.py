@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from .model import Document
-from .package import document_id
+from yibao.model import Document
+from yibao.model.ids import document_id
 
 
 def _number(value: Any) -> str | None:

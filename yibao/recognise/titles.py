@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Line, SourceText
-from .reference import TableKind, compiled, squeeze, table_kinds, table_settings
+from yibao.model import Line, SourceText
+from yibao.reference import TableKind, compiled, table_kinds, table_settings
+from yibao.text import squeeze
 
 
 @dataclass

@@ -227,6 +227,8 @@ class Document:
     glossary: list[GlossaryEntry] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # headline figures (`derive.key_figures`), derived once after the tables are read
+    key_figures: dict[str, Decimal | None] = field(default_factory=dict)
     error: str = ""  # set when nothing usable could be read
 
     @property

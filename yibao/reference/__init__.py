@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-DATA_DIR = Path(__file__).parent / "data"
+DATA_DIR = Path(__file__).parents[1] / "data"
 
 
 # libyaml's loader when PyYAML was built with it: the same data, several times faster
@@ -64,10 +64,6 @@ def measures() -> dict[str, Any]:
 def classifications() -> dict[str, Any]:
     return load_data("classifications.yml")
 
-
-def squeeze(text: str) -> str:
-    """Remove all white space: wrapped Chinese text re-joins without gaps."""
-    return re.sub(r"\s+", "", text)
 
 
 @cache

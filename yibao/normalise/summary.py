@@ -12,23 +12,20 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from . import cells
-from .cells import is_amount, parse_amount, tokens_of
-from .headers import Layout, layout_from_grid, layout_from_text
-from .model import Column, Line, Problem, Row, Table
-from .normalise import (
-    first_amount_cell,
-    has_cells,
+from yibao.model import Column, Line, Problem, Row, Table
+from yibao.normalise import cells
+from yibao.normalise.cells import is_amount, parse_amount, tokens_of
+from yibao.normalise.headers import Layout, layout_from_text
+from yibao.normalise.placement import row_candidates
+from yibao.normalise.rows import (
     is_header_line,
     is_noise,
     page_furniture,
-    read_classified,
-    split_header,
     uses_sequence_numbers,
 )
-from .placement import row_candidates
-from .recognise import Segment
-from .reference import function_class_codes, measures, squeeze
+from yibao.recognise.titles import Segment
+from yibao.reference import function_class_codes
+from yibao.text import squeeze
 
 ITEM_START = re.compile(
     r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|本年收入|本年支出|收入总计|支出总计"
@@ -44,7 +41,7 @@ AMBIGUOUS = {"总计", "合计"}
 ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
-def _unspace(text: str) -> str:
+def unspace(text: str) -> str:
     for word, pattern in SPACED_WORDS.items():
         text = re.sub(pattern, word, text)
     return text
@@ -103,7 +100,7 @@ def summary_items(data: list[Line], sequence: bool, furniture: set[str], row_num
     expected = 1
     skipping = False
     for line in data:
-        text = _unspace(line.text)
+        text = unspace(line.text)
         squeezed = squeeze(text)
         if is_noise(text) or squeezed in furniture:
             skipping = not squeezed.startswith("栏次")
@@ -156,7 +153,7 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
     header, data = _split_summary(lines)
     if not data:
         return None
-    table = _new_table(segment, table_no, "")
+    table = new_table(segment, table_no, "")
     spend_layout = expenditure_layout(header)
     furniture = page_furniture(header)
     columns = [Column("income", "收入"), *spend_layout.columns]
@@ -200,7 +197,7 @@ def _has_economic_column(header: list[Line]) -> bool:
 def _split_summary(lines: list[Line]) -> tuple[list[Line], list[Line]]:
     """The header ends where the first item opens (with its 序号 when it stands on its own line)."""
     for index, line in enumerate(lines):
-        text = _unspace(line.text)
+        text = unspace(line.text)
         tokens = tokens_of(text.replace("\t", " "))
         if tokens and tokens[0].isdigit() and len(tokens) > 1:
             tokens = tokens[1:]
@@ -248,7 +245,7 @@ def _problem(item: Item, table: Table, reason: str) -> Problem:
     return Problem("warning", reason, table.table_id, item.line.page, item.line.number)
 
 
-def _new_table(segment: Segment, table_no: int, classification: str) -> Table:
+def new_table(segment: Segment, table_no: int, classification: str) -> Table:
     return Table(
         table_no=table_no,
         table_id=segment.kind.table_id,
@@ -259,76 +256,9 @@ def _new_table(segment: Segment, table_no: int, classification: str) -> Table:
     )
 
 
-# --------------------------------------------------------------------------- “三公” tables
-
-
-def three_public_measure(label: str) -> str:
-    name = squeeze(label).removeprefix("其中：").removeprefix("其中:")
-    for rule in measures()["three_public_rows"]:
-        if re.search(rule["pattern"], name):
-            return str(rule["measure"])
-    return ""
-
-
-def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) -> Table | None:
-    lines = [line for line in segment.lines if line.text.strip()]
-    header, data = split_header(lines, coded=False, sequence=uses_sequence_numbers(lines))
-    header_text = [line.text for line in header if not is_noise(line.text)]
-    if has_cells(lines):
-        grid = [[c.strip() for c in line.text.split("\t")] for line in header if "\t" in line.text]
-        layout = layout_from_grid(grid, first_amount_cell([h for h in header if "\t" in h.text]) if grid else 0)
-    else:
-        layout = layout_from_text(header_text)
-    categories = {"overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"}
-    if categories & set(layout.measures):
-        return read_classified(segment, table_no, problems)
-    return _read_three_public_by_rows(segment, table_no, data, problems, bool(header))
-
-
-def _read_three_public_by_rows(
-    segment: Segment, table_no: int, data: list[Line], problems: list[Problem], has_header: bool
-) -> Table | None:
-    """One category per row: `因公出国（境）经费 6.00`, a blank amount cell is 0."""
-    table = _new_table(segment, table_no, "")
-    rows: list[Row] = []
-    for line in data:
-        text = _unspace(line.text)
-        if is_noise(text):
-            continue
-        tokens = tokens_of(text.replace("\t", " "))
-        labels = [t for t in tokens if not is_amount(t)]
-        amounts = [parse_amount(t) for t in tokens if is_amount(t)]
-        label = "".join(labels)
-        measure = "total" if cells.is_total_label(label) else three_public_measure(label)
-        if not measure and is_header_line(text):
-            continue
-        if not measure:
-            problems.append(
-                Problem(
-                    "warning",
-                    f"“三公”表中无法识别的行“{label}” (unrecognised row)",
-                    table.table_id,
-                    line.page,
-                    line.number,
-                )
-            )
-            continue
-        rows.append(
-            Row(
-                row_no=len(rows) + 1,
-                code="",
-                name=label,
-                amounts={measure: amounts[0] if amounts else Decimal(0)},
-                page=line.page,
-                line=line.number,
-            )
-        )
-    if not rows and not has_header:
-        return None
-    order = ["total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"]
-    present = {m for r in rows for m in r.amounts}
-    names = {m: str(measures()["measures"][m]["zh"]) for m in order}
-    table.columns = [Column(m, names[m]) for m in order if m in present]
-    table.rows = rows
-    table.status = "ok" if rows else "empty"
-    return table
+def summary_value(table: Table, side: str, *names: str) -> Decimal | None:
+    wanted = {squeeze(n) for n in names}
+    for row in table.rows:
+        if row.side == side and bare_name(row.name) in wanted:
+            return row.amounts.get(side, Decimal(0))
+    return None

@@ -8,32 +8,19 @@ Read from the text: the publishing body exactly as named (the most frequent full
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tomllib
 from collections import Counter
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-from .errors import MetadataError
-from .model import Metadata, SourceText
-from .reference import load_data, squeeze
+from yibao.model import Metadata, SourceText
+from yibao.reference import load_data
+from yibao.text import squeeze
 
 _PLACE = r"[\u4e00-\u9fff]{1,9}?(?:省|自治区|市|州|地区|盟|区|县|旗)"
 BUREAU = re.compile(rf"((?:{_PLACE}){{1,3}}医疗保障局(?:本级)?|国家医疗保障局)")
 TITLE = re.compile(r"(20\d{2})\s*年\s*(?:度\s*)?(部门|单位)?\s*(预算|决算)")
 UNIT = re.compile(rf"((?:{_PLACE}){{1,3}}医疗(?:保障|保险)[\u4e00-\u9fff]{{0,6}}?(?:局本级|服务中心|中心|局))")
-
-FIELDS = {
-    "bureau": str, "fiscal_year": int, "doc_type": str, "scope": str, "admin_level": str,
-    "region": str, "source_url": str, "published": str, "title": str, "units": list,
-}  # fmt: skip
-ALLOWED = {
-    "doc_type": {"budget", "final_accounts"},
-    "scope": {"department", "unit"},
-    "admin_level": {"national", "province", "prefecture", "county"},
-}
 
 
 @cache
@@ -102,58 +89,6 @@ def region(bureau: str) -> str:
         if bureau.startswith(province):
             return str(province)
     return ""
-
-
-def bureau_id(bureau: str) -> str:
-    """A stable short id for a bureau's pages and rows (the Chinese name itself stays in the data)."""
-    return "b" + hashlib.sha256(bureau.encode("utf-8")).hexdigest()[:10]
-
-
-def doc_id(metadata: Metadata) -> str:
-    return f"{bureau_id(metadata.bureau)}-{metadata.fiscal_year}-{metadata.doc_type or 'unknown'}"
-
-
-def metadata_file(document: Path) -> Path:
-    return document.with_name(document.stem + ".meta.toml")
-
-
-def read_overrides(path: Path) -> dict[str, Any]:
-    """Read and check a metadata file; errors name the file and the line."""
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise MetadataError(
-            f"{path.name}：元数据文件不是 UTF-8 编码，请另存为 UTF-8 (metadata file is not UTF-8; save it as UTF-8)"
-        ) from error
-    try:
-        data = tomllib.loads(raw)
-    except tomllib.TOMLDecodeError as error:
-        raise MetadataError(f"{path.name}: TOML 格式错误 (malformed metadata file): {error}") from error
-    for key, value in data.items():
-        line = _line_of(raw, key)
-        if key not in FIELDS:
-            raise MetadataError(
-                f"{path.name} 第 {line} 行：未知字段“{key}” (unknown field {key!r} at line {line}; "
-                f"allowed: {', '.join(sorted(FIELDS))})"
-            )
-        if not isinstance(value, FIELDS[key]) or (FIELDS[key] is int and isinstance(value, bool)):
-            raise MetadataError(
-                f"{path.name} 第 {line} 行：字段“{key}”类型应为 {FIELDS[key].__name__} "
-                f"(field {key!r} at line {line} must be a {FIELDS[key].__name__})"
-            )
-        if key in ALLOWED and value not in ALLOWED[key]:
-            raise MetadataError(
-                f"{path.name} 第 {line} 行：字段“{key}”的值“{value}”无效，可选 {sorted(ALLOWED[key])} "
-                f"(invalid value {value!r} for {key!r} at line {line})"
-            )
-    return data
-
-
-def _line_of(raw: str, key: str) -> int:
-    for number, line in enumerate(raw.splitlines(), start=1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line):
-            return number
-    return 1
 
 
 def apply_overrides(metadata: Metadata, overrides: dict[str, Any]) -> Metadata:

@@ -1,9 +1,5 @@
-"""Stage 3 — normalise, for projects (项目支出表) and performance targets (绩效目标表).
-
-Projects are read from the 项目支出表 where one is printed, otherwise from the performance tables,
-which print each project's name, unit and budget (预算数) above its targets. Amounts are as
-printed; texts (names, descriptions, indicators) are re-joined where the cells wrapped them.
-"""
+"""Performance targets (绩效目标表): projects with their unit and budget (预算数) above their
+indicator rows (一级 / 二级 / 三级指标, 指标值, 权重 …), in the three layouts documents print them."""
 
 from __future__ import annotations
 
@@ -11,12 +7,13 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from . import cells
-from .cells import is_amount, parse_amount, tokens_of
-from .model import Line, PerformanceTarget, Problem, Project
-from .normalise import is_header_line, is_noise
-from .recognise import Segment
-from .reference import load_data, squeeze
+from yibao.model import Line, PerformanceTarget, Problem, Project
+from yibao.normalise.cells import is_amount, parse_amount, tokens_of
+from yibao.normalise.projects import PROJECT_CODE, UNIT_CODE, UNIT_NAME
+from yibao.normalise.rows import is_noise
+from yibao.recognise.titles import Segment
+from yibao.reference import load_data
+from yibao.text import join_text, squeeze
 
 LEVEL1 = tuple(sorted(load_data("indicators.yml")["level1"], key=len, reverse=True))
 LEVEL2 = tuple(sorted(load_data("indicators.yml")["level2"], key=len, reverse=True))
@@ -24,9 +21,6 @@ DIRECTION = re.compile(r"^(正向|反向)(指标)?$")
 OPERATORS = ("大于等于", "小于等于", "大于", "小于", "等于", "≥", "≤", ">=", "<=", ">", "<", "=", "定性", "定量")
 VALUE = re.compile(r"^[≥≤><=]|\d|提高|提升|改善|缓解|持续|增强|逐步|不晚于")
 _VALUE_PARTS = re.compile(r"^(≥|≤|>=|<=|>|<|=)?\s*(\d[\d.,]*)\s*(.*)$")
-UNIT_NAME = re.compile(r"(局|中心|本级|院|所|站|处|办公室|委员会|队)$")
-UNIT_CODE = re.compile(r"^\d{6}-")
-PROJECT_CODE = re.compile(r"^([A-Z]\d{6}\.\d{3}-|\d{10,}|\d{10,}-)")
 
 
 @dataclass
@@ -39,129 +33,6 @@ class ProjectDraft:
     inherited_unit: list[str] = field(default_factory=list)  # a merged unit cell spans projects
 
 
-# --------------------------------------------------------------------------- 项目支出表
-
-
-def read_project_table(segment: Segment, problems: list[Problem]) -> list[Project]:
-    lines = [line for line in segment.lines if line.text.strip()]
-    if sum(1 for line in lines if "\t" in line.text) >= 2:
-        return _projects_from_cells(segment, lines)
-    return _projects_from_lines(segment, lines, problems)
-
-
-def _header_index(cells_: list[str], *words: str) -> int | None:
-    for index, cell in enumerate(cells_):
-        if any(word in squeeze(cell) for word in words):
-            return index
-    return None
-
-
-def _projects_from_cells(segment: Segment, lines: list[Line]) -> list[Project]:
-    """Tab-separated rows: 单位名称 | 项目名称 | 项目内容 | 总计 …; a row with a unit and no project
-    names the unit of the projects below it."""
-    projects: list[Project] = []
-    unit_at = name_at = content_at = amount_at = None
-    unit = ""
-    for line in lines:
-        is_header_row = "项目名称" in squeeze(line.text)
-        if "\t" not in line.text or is_noise(line.text) or (is_header_line(line.text) and not is_header_row):
-            continue
-        parts = [p.strip() for p in line.text.split("\t")]
-        if name_at is None or "项目名称" in squeeze(line.text):
-            if "项目名称" in squeeze(line.text):
-                unit_at = _header_index(parts, "单位名称", "项目单位")
-                name_at = _header_index(parts, "项目名称")
-                content_at = _header_index(parts, "项目内容", "项目概述", "绩效目标")
-                amount_at = _header_index(parts, "总计", "合计", "预算数")
-            continue
-
-        def cell(index: int | None, parts: list[str] = parts) -> str:
-            return parts[index] if index is not None and index < len(parts) else ""
-
-        name = squeeze(cell(name_at))
-        amount_cell = cell(amount_at)
-        if cells.is_total_label(cell(0)) or cells.is_total_label(name):
-            continue
-        if not name:
-            if squeeze(cell(unit_at)) and not cells.is_total_label(cell(unit_at)):
-                unit = squeeze(cell(unit_at))
-            continue
-        if squeeze(cell(unit_at)):
-            unit = squeeze(cell(unit_at))
-        projects.append(
-            Project(
-                project_no=len(projects) + 1,
-                name=name,
-                unit=unit,
-                amount=parse_amount(amount_cell) if is_amount(amount_cell) else None,
-                description=cell(content_at).strip(),
-                source_table=segment.kind.table_id,
-                page=line.page,
-                line=line.number,
-            )
-        )
-    return projects
-
-
-def _projects_from_lines(segment: Segment, lines: list[Line], problems: list[Problem]) -> list[Project]:
-    """Space-separated rows `项目名称 项目单位 合计 …`, names wrapped above their row and
-    descriptions (ending with 。) below it."""
-    projects: list[Project] = []
-    pending_name: list[str] = []
-    current: Project | None = None
-    description_open = False
-    started = False
-    for line in lines:
-        tokens = tokens_of(line.text)
-        if not tokens or is_noise(line.text):
-            continue
-        labels = [t for t in tokens if not is_amount(t)]
-        amounts = [t for t in tokens if is_amount(t)]
-        if cells.is_total_label(labels[0] if labels else ""):
-            started = True
-            continue
-        if not started:
-            continue
-        if amounts and labels:
-            unit_index = next((i for i, t in enumerate(labels) if UNIT_NAME.search(t) and i > 0), None)
-            if unit_index is None and pending_name and UNIT_NAME.search(labels[0]):
-                unit_index = 0
-            name_tokens = labels[:unit_index] if unit_index is not None else labels
-            unit = "".join(labels[unit_index:]) if unit_index is not None else ""
-            current = Project(
-                project_no=len(projects) + 1,
-                name=cells.join_text(pending_name + name_tokens),
-                unit=unit,
-                amount=parse_amount(amounts[0]),
-                description="",
-                source_table=segment.kind.table_id,
-                page=line.page,
-                line=line.number,
-            )
-            projects.append(current)
-            pending_name = []
-            description_open = True
-            continue
-        text = squeeze(line.text)
-        if current is not None and description_open:
-            current.description = cells.join_text([current.description, text])
-            description_open = not text.endswith("。")
-        else:
-            pending_name.append(text)
-    if pending_name:
-        problems.append(
-            Problem(
-                "warning",
-                f"项目表末尾有未读懂的文字“{''.join(pending_name)}” (unread text at the end of the project table)",
-                segment.kind.table_id,
-                lines[-1].page,
-                lines[-1].number,
-            )
-        )
-    return projects
-
-
-# --------------------------------------------------------------------------- 绩效目标表
 
 
 def read_performance(segment: Segment, problems: list[Problem]) -> tuple[list[Project], list[PerformanceTarget]]:
@@ -304,7 +175,7 @@ def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[li
         if squeezed.startswith(("资金支出计划", "绩效目标", "一级指标")):
             describing = False
         if describing and project is not None:
-            project.description = cells.join_text([project.description, squeezed])
+            project.description = join_text([project.description, squeezed])
             continue
         if squeezed.startswith("一级指标"):
             in_targets = True
@@ -368,7 +239,7 @@ def _performance_list(
             target, level1, level2 = _indicator(words, level1, level2)
             if target:
                 where = pending[0][1] if pending else line
-                targets.append(_target(_clean_project_name(cells.join_text(draft.name_parts)), "", where, **target))
+                targets.append(_target(_clean_project_name(join_text(draft.name_parts)), "", where, **target))
             pending = []
             continue
         if tokens[0] in LEVEL1 and len(tokens) == 1:
@@ -411,10 +282,10 @@ def _finish(draft: ProjectDraft, number: int, segment: Segment) -> Project:
     assert line is not None
     return Project(
         project_no=number,
-        name=_clean_project_name(cells.join_text(draft.name_parts)),
-        unit=re.sub(r"^\d{6}-", "", cells.join_text(draft.unit_parts or draft.inherited_unit)),
+        name=_clean_project_name(join_text(draft.name_parts)),
+        unit=re.sub(r"^\d{6}-", "", join_text(draft.unit_parts or draft.inherited_unit)),
         amount=draft.amount,
-        description=cells.join_text(draft.description_parts),
+        description=join_text(draft.description_parts),
         source_table=segment.kind.table_id,
         page=line.page,
         line=line.number,
@@ -457,11 +328,11 @@ def _indicator(words: list[str], level1: str, level2: str) -> tuple[dict[str, st
         return None, level1, level2
     before, after = words[:operator_at], words[operator_at + 1 :]
     operator = words[operator_at]
-    level1_found, level2_found, level3 = split_levels(cells.join_text(before), with_level1=not level1_printed)
+    level1_found, level2_found, level3 = split_levels(join_text(before), with_level1=not level1_printed)
     level1 = level1_found or level1
     level2 = level2_found or level2
     value = after[0] if after else ""
-    unit = cells.join_text(after[1:]) if len(after) > 1 else ""
+    unit = join_text(after[1:]) if len(after) > 1 else ""
     return (
         {"level1": level1, "level2": level2, "level3": level3, "operator": operator,
          "value": value, "value_unit": unit, "weight": weight, "direction": direction},

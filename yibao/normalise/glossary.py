@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Line, Table
-from .recognise import match_title
-from .reference import squeeze
+from yibao.model import Line, Table
+from yibao.recognise.titles import match_title
+from yibao.text import squeeze
 
 HEADING = re.compile(
     r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])?名词解释$"

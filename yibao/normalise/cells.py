@@ -45,24 +45,6 @@ def tokens_of(text: str) -> list[str]:
     return _GLUED_NUMBER.sub(r"\1 ", text).split()
 
 
-def join_text(parts: list[str]) -> str:
-    """Re-join text wrapped over several lines: Chinese, digits and '3526.' + '22' join without a
-    gap; only a Latin word broken at a space ('Social' + 'Security') gets one back."""
-    joined = ""
-    for part in parts:
-        part = part.strip()
-        if not part:
-            continue
-        if joined and _is_latin(joined[-1]) and _is_latin(part[0]):
-            joined += " "
-        joined += part
-    return joined
-
-
-def _is_latin(char: str) -> bool:
-    return char.isascii() and char.isalpha()
-
-
 def join_wrapped_numbers(tokens: list[str]) -> list[str]:
     """Re-join amounts a narrow cell wrapped: '3526.' + '22' → '3526.22', '320.0' + '0' → '320.00'.
 

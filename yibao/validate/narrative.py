@@ -13,9 +13,9 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from .model import Check, Document
-from .reference import squeeze
-from .validate import compare
+from yibao.model import Check, Document
+from yibao.text import squeeze
+from yibao.validate.identities import compare
 
 NUMBER = r"(\d[\d,]*(?:\.\d+)?)"
 

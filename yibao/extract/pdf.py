@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cells import join_text
-from .errors import UnreadableDocument
+from yibao.model.errors import UnreadableDocument
+from yibao.text import is_cjk, join_text
 
 # Stated limits. Work per page is bounded by these, and the whole document by MAX_SECONDS.
 # A 400-page disclosure reads in well under a minute (20–80 ms a page).
@@ -52,15 +52,6 @@ _CID = re.compile(r"\(cid:\d+\)")
 _SPACES = re.compile(r"\s+")
 # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and supplement).
 _ODD_IDEOGRAPHS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
-
-# CJK ideographs, CJK symbols and punctuation (、。「」…), full-width forms (：，（）０-９).
-_CJK_RANGES = (
-    ("\u3000", "\u303f"),
-    ("\u3400", "\u4dbf"),
-    ("\u4e00", "\u9fff"),
-    ("\uf900", "\ufaff"),
-    ("\uff00", "\uffef"),
-)
 
 
 @dataclass(frozen=True)
@@ -303,10 +294,6 @@ def cell_text(cell: str | None) -> str:
         return ""
     parts = [_SPACES.sub(" ", part).strip() for part in cell.split("\n")]
     return join_text([p for p in parts if p])
-
-
-def is_cjk(ch: str) -> bool:
-    return any(lo <= ch <= hi for lo, hi in _CJK_RANGES)
 
 
 def inside_any(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:

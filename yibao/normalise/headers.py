@@ -17,8 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
-from .model import Column
-from .reference import measures, squeeze
+from yibao.model import Column
+from yibao.reference import measures
+from yibao.text import squeeze
 
 SUBTOTAL = "小计"
 

@@ -8,13 +8,12 @@ published apart from a real `mismatch`. Nothing is hidden: a failed check is dat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import Decimal
 
-from .model import Check, Document, Project, Row, Table
-from .placement import within_rounding
-from .reference import squeeze
+from yibao.model import Check, Document, Project, Row, Table
+from yibao.normalise.placement import within_rounding
+from yibao.normalise.summary import bare_name, summary_value
 
 ZERO = Decimal(0)
 
@@ -47,18 +46,6 @@ def _total(rows: Iterable[Row], measure: str) -> Decimal:
 
 
 # --------------------------------------------------------------------------- summary tables
-
-
-def summary_value(table: Table, side: str, *names: str) -> Decimal | None:
-    wanted = {squeeze(n) for n in names}
-    for row in table.rows:
-        if row.side == side and _bare(row.name) in wanted:
-            return row.amounts.get(side, ZERO)
-    return None
-
-
-def _bare(name: str) -> str:
-    return re.sub(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])", "", squeeze(name))
 
 
 def check_summary(table: Table) -> list[Check]:
@@ -119,13 +106,13 @@ def check_summary(table: Table) -> list[Check]:
     economic = [
         r
         for r in table.rows
-        if r.side == "expenditure_economic" and not _bare(r.name).startswith(("支出总计", "本年支出"))
+        if r.side == "expenditure_economic" and not bare_name(r.name).startswith(("支出总计", "本年支出"))
     ]
     economic_total = next(
         (
             r.amounts.get("expenditure_economic", ZERO)
             for r in table.rows
-            if r.side == "expenditure_economic" and _bare(r.name) == "支出总计"
+            if r.side == "expenditure_economic" and bare_name(r.name) == "支出总计"
         ),
         None,
     )

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import UnreadableDocument
-from .model import Line, SourceText
+from yibao.model import Line, SourceText
+from yibao.model.errors import UnreadableDocument
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # stated limit: larger files are refused, not half-read
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}

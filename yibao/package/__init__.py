@@ -21,10 +21,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .metadata import bureau_id, doc_id
-from .model import Document
-from .pipeline import KEY_FIGURES, key_figures
-from .reference import load_data, measures
+from yibao.derive.key_figures import KEY_FIGURES
+from yibao.model import Document
+from yibao.model.ids import bureau_id, document_id
+from yibao.reference import load_data, measures
 
 Row = dict[str, Any]
 RESOURCE_ORDER = (
@@ -42,12 +42,6 @@ LICENSE = {
 @cache
 def schemas() -> dict[str, Any]:
     return load_data("schema.yml")
-
-
-def document_id(document: Document) -> str:
-    if document.error or not document.metadata.bureau or not document.metadata.fiscal_year:
-        return f"error-{document.sha256[:12]}"
-    return doc_id(document.metadata)
 
 
 # --------------------------------------------------------------------------- rows
@@ -92,7 +86,7 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
                 "line": item.line, "placement": item.placement,
             })  # fmt: skip
     if not document.error:
-        figures = key_figures(document)
+        figures = document.key_figures
         rows["key_figures"].append({"doc_id": did, **{k: figures.get(k) for k in KEY_FIGURES}})
     for project in document.projects:
         rows["projects"].append(entity_row(did, project))

@@ -1,0 +1,78 @@
+"""The headline figures of a document (the contract's `key_figures`), from the tables read.
+
+Derived once, after the tables are read, and stored on the Document: packaging, checks and the
+contributor's report all use the same figures.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from yibao.model import Document, Table
+from yibao.normalise.summary import summary_value
+
+KEY_FIGURES = (
+    "income_grand_total", "expense_grand_total", "income_year_total", "expense_year_total",
+    "general_budget_income", "carryover_income", "basic_expenditure", "project_expenditure",
+    "personnel_expenditure", "public_expenditure", "three_public_total", "three_public_overseas",
+    "three_public_vehicle_purchase", "three_public_vehicle_operation", "three_public_reception",
+)  # fmt: skip
+
+
+def key_figures(document: Document) -> dict[str, Decimal | None]:
+    figures: dict[str, Decimal | None] = dict.fromkeys(KEY_FIGURES)
+    summary = document.first_table("summary")
+    if summary is not None:
+        figures["income_grand_total"] = summary_value(summary, "income", "收入总计")
+        figures["expense_grand_total"] = summary_value(summary, "expenditure", "支出总计")
+        figures["income_year_total"] = summary_value(summary, "income", "本年收入合计", "本年收入")
+        figures["expense_year_total"] = summary_value(summary, "expenditure", "本年支出合计", "本年支出")
+        figures["general_budget_income"] = summary_value(
+            summary, "income", "一般公共预算拨款收入", "一般公共预算拨款", "一般公共预算", "一般公共预算收入"
+        )
+        figures["carryover_income"] = summary_value(summary, "income", "上年结转结余", "上年结转")
+    for measure, figure in (
+        ("basic", "basic_expenditure"),
+        ("project", "project_expenditure"),
+        ("personnel", "personnel_expenditure"),
+        ("public", "public_expenditure"),
+    ):
+        for table_id in ("expenditure", "general_budget_expenditure", "general_budget_basic_expenditure"):
+            value = _total_of(document.first_table(table_id), measure)
+            if value is not None:
+                figures[figure] = value
+                break
+    basic_table = _total_of(document.first_table("general_budget_basic_expenditure"), "total")
+    figures["general_budget_basic_total"] = basic_table
+    figures.update(_three_public_figures(document.first_table("three_public")))
+    return figures
+
+
+def _total_of(table: Table | None, measure: str) -> Decimal | None:
+    if table is None or measure not in [c.measure for c in table.columns]:
+        return None
+    total = next((r for r in table.rows if r.level == "total"), None)
+    return total.amounts.get(measure) if total is not None else None
+
+
+def _three_public_figures(table: Table | None) -> dict[str, Decimal | None]:
+    if table is None:
+        return {}
+    names = {
+        "total": "three_public_total",
+        "overseas": "three_public_overseas",
+        "vehicle_purchase": "three_public_vehicle_purchase",
+        "vehicle_operation": "three_public_vehicle_operation",
+        "reception": "three_public_reception",
+    }
+    if not table.rows:  # printed, and printed empty: the bureau has none
+        return {figure: Decimal("0") for figure in names.values()}
+    figures: dict[str, Decimal | None] = {}
+    first = table.rows[0]
+    by_row = all(len(r.amounts) == 1 for r in table.rows) and len(table.rows) > 1
+    for measure, figure in names.items():
+        if by_row:
+            figures[figure] = next((r.amounts[measure] for r in table.rows if measure in r.amounts), None)
+        elif measure in first.amounts:
+            figures[figure] = first.amounts[measure]
+    return figures

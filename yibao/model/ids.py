@@ -1,0 +1,22 @@
+"""Stable ids of bureaus and documents: derived from what the document says, never from a file name."""
+
+from __future__ import annotations
+
+import hashlib
+
+from yibao.model import Document, Metadata
+
+
+def bureau_id(bureau: str) -> str:
+    """A stable short id for a bureau's pages and rows (the Chinese name itself stays in the data)."""
+    return "b" + hashlib.sha256(bureau.encode("utf-8")).hexdigest()[:10]
+
+
+def doc_id(metadata: Metadata) -> str:
+    return f"{bureau_id(metadata.bureau)}-{metadata.fiscal_year}-{metadata.doc_type or 'unknown'}"
+
+
+def document_id(document: Document) -> str:
+    if document.error or not document.metadata.bureau or not document.metadata.fiscal_year:
+        return f"error-{document.sha256[:12]}"
+    return doc_id(document.metadata)

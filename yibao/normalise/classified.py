@@ -1,0 +1,150 @@
+"""Classified tables (rows by 功能分类 / 经济分类 code, or by name): the lines of a recognised
+table → rows of amounts in canonical columns, with their level (类 / 款 / 项) and parent.
+
+The row layouts are read in `rows`, the amounts put into their columns in `placement`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from yibao.model import Column, Problem, Row, Table
+from yibao.normalise import cells
+from yibao.normalise.headers import Layout, layout_from_grid, layout_from_text
+from yibao.normalise.placement import KnownRows, Placement, agreeing_with, placements, resolve_placements
+from yibao.normalise.rows import (
+    RawRow,
+    first_amount_cell,
+    has_cells,
+    is_noise,
+    is_unit_table,
+    page_furniture,
+    rows_from_cells,
+    rows_from_lines,
+    rows_from_records,
+    split_header,
+    uses_sequence_numbers,
+)
+from yibao.recognise.titles import Segment
+from yibao.reference import economic_codes
+from yibao.text import join_text, squeeze
+
+# --------------------------------------------------------------------------- classified tables
+
+
+def read_classified(
+    segment: Segment, table_no: int, problems: list[Problem], known: KnownRows | None = None
+) -> Table | None:
+    """Read a table of classified rows; None when the title stands alone (a contents entry)."""
+    kind = segment.kind
+    table = Table(
+        table_no=table_no,
+        table_id=kind.table_id,
+        title=segment.title,
+        classification=kind.classification,
+        page=segment.title_line.page,
+        line=segment.title_line.number,
+    )
+    lines = [line for line in segment.lines if line.text.strip()]
+    sequence = uses_sequence_numbers(lines)
+    cell_layout = has_cells(lines)
+    coded_guess = any(re.match(r"^\d{3}", line.text) for line in lines) or sequence
+    header, data = split_header(lines, coded_guess, sequence)
+    header_text = " ".join(line.text for line in header if not is_noise(line.text))
+    if is_unit_table(header_text):
+        table.classification = ""
+    if cell_layout:
+        start = first_amount_cell([line for line in header if "\t" in line.text])
+        grid = [[c.strip() for c in line.text.split("\t")] for line in header if "\t" in line.text]
+        layout = layout_from_grid(grid, start)
+        numbered = any(row and squeeze(row[0]) == "序号" for row in grid)
+        raw = rows_from_cells(data, start, coded_guess, numbered)
+    else:
+        layout = layout_from_text([line.text for line in header if not is_noise(line.text)])
+        if sequence:
+            furniture = page_furniture(header)
+            raw = rows_from_records(data, furniture)
+        else:
+            raw = rows_from_lines(data, coded_guess)
+    if not layout.columns:
+        layout = Layout(columns=[Column(measure="total", label="预算数")], identities=[])
+    table.columns = layout.columns
+    table.identities = layout.identities
+    if not header and not raw:
+        return None
+    table.rows = build_rows(raw, layout, table, problems, known or {})
+    if not table.rows:
+        table.status = "empty"
+    return table
+
+
+def build_rows(raw: list[RawRow], layout: Layout, table: Table, problems: list[Problem], known: KnownRows) -> list[Row]:
+    coded = any(r.code for r in raw) and table.classification != ""
+    rows: list[Row] = []
+    candidates: list[list[Placement]] = []
+    class_name = ""
+    class_code = ""  # standard code of the 类 printed by name
+    family = "government_economic" if "government_economic" in table.table_id else "economic"
+    for number, raw_row in enumerate(raw, start=1):
+        line = raw_row.line
+        assert line is not None
+        if raw_row.code_note:
+            problems.append(Problem("warning", raw_row.code_note, table.table_id, line.page, line.number))
+        labels = [label for label in raw_row.labels if label]
+        name = join_text(labels)
+        row = Row(row_no=number, code=raw_row.code, name=name, amounts={}, page=line.page, line=line.number)
+        if cells.is_total_label(name) and not raw_row.code:
+            row.name = squeeze(name)
+            row.level = "total"
+        elif coded and cells.is_code(raw_row.code):
+            row.level = cells.code_level(raw_row.code)
+            row.parent_code = cells.parent_of(raw_row.code)
+        elif not raw_row.code and table.classification == "economic" and not coded:
+            # economic rows printed by name: 类级科目 and 款级科目 side by side; the standard code
+            # of a name is kept apart from the (empty) printed code
+            if len(labels) >= 2 or (len(labels) == 1 and raw_row.labels and raw_row.labels[-1] == ""):
+                class_name = labels[0]
+                class_code = _standard_code(class_name, "", family)
+                if len(labels) >= 2:
+                    row.name = join_text(labels[1:])
+                    row.level = "segment"
+                    row.standard_code = _standard_code(row.name, class_code, family) if class_code else ""
+                else:
+                    row.level = "class"
+                    row.standard_code = class_code
+            elif len(labels) == 1:
+                row.level = "segment"
+                row.standard_code = _standard_code(name, class_code, family) if class_code else ""
+            row.parent_name = class_name if row.level == "segment" else ""
+        options = placements(raw_row, layout, table, problems)
+        candidates.append(agreeing_with(known.get(row.code, []), options) if row.code else options)
+        rows.append(row)
+    resolve_placements(rows, candidates, layout)
+    _mark_leaves(rows)
+    return rows
+
+
+def _standard_code(name: str, parent_code: str, family: str) -> str:
+    """The standard code of a name printed without one, only where exactly one code has it
+    (and, for a 款, only under its own 类)."""
+    matches = [
+        code
+        for code, standard in economic_codes(family).items()
+        if squeeze(standard) == squeeze(name) and (not parent_code or cells.parent_of(code) == parent_code)
+    ]
+    if parent_code == "" and matches:
+        matches = [c for c in matches if len(c) == 3]
+    return matches[0] if len(matches) == 1 else ""
+
+
+def _mark_leaves(rows: list[Row]) -> None:
+    parents = {row.parent_code for row in rows if row.parent_code}
+    for row in rows:
+        if row.level == "total":
+            row.is_leaf = False
+        elif row.level == "class" and row.code:
+            row.is_leaf = row.code not in parents
+        elif row.level == "class":
+            row.is_leaf = not any(r.parent_name == row.name and r.level == "segment" for r in rows)
+        else:
+            row.is_leaf = row.code not in parents if row.code else True

@@ -1,0 +1,300 @@
+"""Rows as printed, from the three layouts a table reaches this stage in.
+
+- *cells*: tab-separated rows (Markdown exports, PDF tables): every amount keeps its column;
+- *lines*: one row per line, space separated, blank cells dropped (`208 社会保障和就业支出 115.81 115.81`);
+- *records*: rows numbered by 序号 whose cells wrap over many lines (`2` / `2080` / `5` / `行政` / …).
+Each is turned into `RawRow`s (label cells + amounts); `placement` then puts the amounts into columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from yibao.model import Line
+from yibao.normalise import cells
+from yibao.normalise.cells import is_amount, is_blank_marker, parse_amount, tokens_of
+from yibao.normalise.headers import scan_words
+from yibao.reference import compiled, measures
+from yibao.text import join_text, squeeze
+
+GENERIC_HEADER_WORDS = (
+    "科目编码", "科目名称", "类级科目", "款级科目", "功能科目", "经济科目", "功能分类科目",
+    "经济分类科目", "项目", "序号", "收入", "支出", "栏次", "编码", "名称", "科目", "资金性质",
+    "单位代码", "单位名称", "部门", "单位",
+)  # fmt: skip
+
+
+@dataclass
+class RawRow:
+    """A row as printed: label cells and amounts (positioned when the layout kept positions)."""
+
+    code: str
+    labels: list[str]
+    amounts: list[Decimal] = field(default_factory=list)
+    positioned: dict[int, Decimal] | None = None  # amount-column index → amount
+    line: Line | None = None
+    code_note: str = ""
+
+
+def is_noise(text: str) -> bool:
+    squeezed = squeeze(text)
+    return not squeezed or any(p.search(squeezed) for p in compiled("noise"))
+
+
+def is_header_line(text: str) -> bool:
+    """A line made only of header words (a header repeated after a page break)."""
+    if any(is_amount(t) for t in tokens_of(text)):
+        return False
+    squeezed = squeeze(text).replace("(", "（").replace(")", "）")
+    rest = squeezed
+    for word, _role in scan_words(text):
+        rest = rest.replace(word, "")
+    for word in list(measures()["ignore"]) + list(GENERIC_HEADER_WORDS):
+        rest = rest.replace(squeeze(word).replace("(", "（").replace(")", "）"), "")
+    rest = re.sub(r"[\d\s*·]", "", rest)
+    removed_a_word = len(rest) < len(re.sub(r"[\d\s*·]", "", squeezed))
+    return removed_a_word and len(rest) <= 1
+
+
+def page_furniture(header: list[Line]) -> set[str]:
+    """The lines printed above a table's column headers (bureau, year, unit). A page that
+    repeats one of them starts the repeated header of a table continued from the last page."""
+    furniture: set[str] = set()
+    for line in header:
+        squeezed = squeeze(line.text)
+        if squeezed.startswith(("序号", "项目", "科目")) or is_header_line(line.text):
+            break
+        furniture.add(squeezed)
+    return furniture
+
+
+def has_cells(lines: list[Line]) -> bool:
+    return sum(1 for line in lines if "\t" in line.text) >= 2
+
+
+def uses_sequence_numbers(lines: list[Line]) -> bool:
+    """Rows numbered 1, 2, 3 … in a 序号 column: the header prints 序号, or the first row after
+    the 栏次 line (column numbers) starts with 1."""
+    if any(squeeze(line.text).startswith("序号") for line in lines):
+        return True
+    after_column_numbers = False
+    for line in lines:
+        squeezed = squeeze(line.text)
+        if squeezed.startswith("栏次"):
+            after_column_numbers = True
+        elif after_column_numbers and squeezed and not is_noise(line.text):
+            return tokens_of(line.text.replace("\t", " "))[0] == "1"
+    return False
+
+
+def is_unit_table(header_text: str) -> bool:
+    """Rows by 部门(单位)代码 rather than by classification code."""
+    return bool(re.search(r"(部门|单位)[（(]?(单位)?[)）]?(代码|名称)", squeeze(header_text)))
+
+
+def _label_and_amounts(tokens: list[str]) -> tuple[list[str], list[str]]:
+    """Split tokens into the label part and the trailing run of amounts (dashes count as blanks)."""
+    end = len(tokens)
+    while end > 0 and (is_amount(tokens[end - 1]) or is_blank_marker(tokens[end - 1])):
+        end -= 1
+    amounts = [t for t in tokens[end:] if is_amount(t)]
+    # a dash in a label cell is an empty cell ("项目支出 -- 348.45": a 类 with no 款)
+    labels = ["" if is_blank_marker(t) else t for t in tokens[:end]]
+    if (end < len(tokens) and is_blank_marker(tokens[end]) and not amounts) or (
+        any(is_blank_marker(t) for t in tokens[end:]) and len(labels) == 1
+    ):
+        labels.append("")
+    return labels, amounts
+
+
+def _starts_row(tokens: list[str], coded: bool) -> bool:
+    if not tokens:
+        return False
+    if cells.is_total_label(tokens[0]) or (len(tokens) > 1 and cells.is_total_label("".join(tokens[:2]))):
+        return True
+    if coded:
+        return tokens[0].isdigit() and len(tokens) > 1
+    return True
+
+
+def split_line_row(text: str, line: Line, coded: bool) -> RawRow:
+    tokens = tokens_of(text)
+    labels, amounts = _label_and_amounts(tokens)
+    code = ""
+    if coded and labels and labels[0].isdigit():
+        code = labels.pop(0)
+    return RawRow(code=code, labels=labels, amounts=[parse_amount(a) for a in amounts], line=line)
+
+
+def rows_from_lines(data: list[Line], coded: bool) -> list[RawRow]:
+    """One row per line. A coded table's line with neither code nor amounts continues the name
+    of the row above (names wrapped in their cell)."""
+    rows: list[RawRow] = []
+    skipping_header = False
+    previous_page = data[0].page if data else 0
+    for line in data:
+        if line.page != previous_page:
+            skipping_header = True
+            previous_page = line.page
+        if is_noise(line.text):
+            skipping_header = True
+            continue
+        tokens = tokens_of(line.text)
+        if skipping_header and is_header_line(line.text):
+            continue
+        skipping_header = False
+        labels, amounts = _label_and_amounts(tokens)
+        starts = _starts_row(tokens, coded)
+        if coded and rows and not amounts and not (tokens and tokens[0].isdigit()):
+            rows[-1].labels.append(join_text(labels))
+            continue
+        if not starts:
+            continue
+        rows.append(split_line_row(line.text, line, coded))
+    return rows
+
+
+def rows_from_records(data: list[Line], furniture: set[str] | None = None) -> list[RawRow]:
+    """Rows numbered by 序号 whose cells wrap over several lines: gather the tokens of each
+    record (from one 序号 to the next), re-join wrapped amounts and codes, then read it.
+
+    `furniture` holds the lines printed above the header (bureau, year, unit): when a page
+    repeats them, they are skipped, as is everything up to the repeated 栏次 line."""
+    records: list[list[tuple[str, Line]]] = []
+    expected = 1
+    skipping_header = False
+    furniture = furniture or set()
+    for index, line in enumerate(data):
+        text = line.text
+        if is_noise(text) or squeeze(text) in furniture:
+            skipping_header = not squeeze(text).startswith("栏次")
+            continue
+        if _is_page_number(data, index, expected, records):
+            continue
+        if skipping_header:
+            if is_header_line(text):
+                continue
+            skipping_header = False
+        tokens = tokens_of(text)
+        if not tokens:
+            continue
+        if tokens[0] == str(expected) and not _record_unfinished(records):
+            records.append([])
+            expected += 1
+            tokens = tokens[1:]
+        if records:
+            records[-1].extend((t, line) for t in tokens)
+    return [_record_to_row(record) for record in records if record]
+
+
+def _is_page_number(data: list[Line], index: int, expected: int, records: list[list[tuple[str, Line]]]) -> bool:
+    """A lone number just before the next page's furniture is a page number, not a cell —
+    unless it completes a wrapped amount or code."""
+    text = data[index].text.strip()
+    if not text.isdigit() or text == str(expected) or _record_unfinished(records):
+        return False
+    following = next((line for line in data[index + 1 :] if line.text.strip()), None)
+    return following is None or is_noise(following.text) or following.page != data[index].page
+
+
+def _record_unfinished(records: list[list[tuple[str, Line]]]) -> bool:
+    """True when the record so far ends inside a cell: an amount fragment ('3526.', '320.0') or
+    a code with nothing after it yet ('2082'), so a bare number on the next line continues it."""
+    if not records or not records[-1]:
+        return bool(records)
+    tokens = [t for t, _ in records[-1]]
+    if re.fullmatch(r"-?[\d,]+\.\d?", tokens[-1]):
+        return True
+    return all(t.isdigit() for t in tokens) and len("".join(tokens)) < 7
+
+
+def _record_to_row(record: list[tuple[str, Line]]) -> RawRow:
+    tokens = cells.join_wrapped_numbers([t for t, _ in record])
+    code, used = cells.join_wrapped_code(tokens)
+    rest = tokens[used:]
+    amounts = [parse_amount(t) for t in rest if (is_amount(t) and not t.isdigit()) or _is_integer_amount(t, rest)]
+    labels = [t for t in rest if not is_amount(t) and not is_blank_marker(t)]
+    return RawRow(code=code, labels=[join_text(labels)], amounts=amounts, line=record[0][1])
+
+
+def _is_integer_amount(token: str, tokens: list[str]) -> bool:
+    """Whole numbers count as amounts only in records whose other amounts are whole too."""
+    return token.isdigit() and all("." not in t for t in tokens if is_amount(t))
+
+
+def rows_from_cells(data: list[Line], first_amount_cell: int, coded: bool, numbered: bool = False) -> list[RawRow]:
+    """Tab-separated rows. `numbered`: the first cell is a 序号 column, not part of the label."""
+    rows: list[RawRow] = []
+    for line in data:
+        if is_noise(line.text) or "\t" not in line.text:
+            continue
+        parts = [p.strip() for p in line.text.split("\t")]
+        labels = parts[1 if numbered else 0 : first_amount_cell]
+        amount_cells = parts[first_amount_cell:]
+        if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in amount_cells):
+            continue
+        positioned = {i: parse_amount(c) for i, c in enumerate(amount_cells) if is_amount(c)}
+        code = ""
+        note = ""
+        if coded and labels:
+            code, note = _code_from_cell(labels[0])
+            labels = labels[1:]
+        if not positioned and not any(labels) and not code:
+            continue
+        rows.append(RawRow(code=code, labels=labels, positioned=positioned, line=line, code_note=note))
+    return rows
+
+
+def _code_from_cell(cell: str) -> tuple[str, str]:
+    """The classification code in a code cell; a note when the cell held more than the code."""
+    tokens = cell.split()
+    if not tokens:
+        return "", ""
+    codes = [t for t in tokens if cells.is_code(t)]
+    if len(tokens) == 1:
+        return (tokens[0] if tokens[0].isdigit() else ""), ""
+    if len(codes) == 1:
+        return codes[
+            0
+        ], f"编码单元格“{cell}”含多余字符，取“{codes[0]}” (code cell {cell!r} has extra text; read {codes[0]})"
+    return "", f"编码单元格“{cell}”无法识别 (unreadable code cell {cell!r})"
+
+
+def split_header(lines: list[Line], coded: bool, sequence: bool) -> tuple[list[Line], list[Line]]:
+    """Lines before the first data row are the header (page furniture excluded)."""
+    for index, line in enumerate(lines):
+        if is_noise(line.text):
+            continue
+        tokens = tokens_of(line.text.replace("\t", " "))
+        if not tokens:
+            continue
+        if sequence:
+            if tokens[0] == "1" and not squeeze(line.text).startswith("栏次"):
+                return lines[:index], lines[index:]
+            continue
+        if "\t" in line.text:
+            first = [c.strip() for c in line.text.split("\t")]
+            if any(cells.is_total_label(c) for c in first[:2]) or (
+                any(is_amount(c) for c in first) and not is_header_line(line.text)
+            ):
+                return lines[:index], lines[index:]
+            continue
+        labels, amounts = _label_and_amounts(tokens)
+        if cells.is_total_label("".join(labels)) or (coded and tokens[0].isdigit() and len(tokens) > 1):
+            return lines[:index], lines[index:]
+        if not coded and amounts and not is_header_line(line.text):
+            return lines[:index], lines[index:]
+    return lines, []
+
+
+def first_amount_cell(header: list[Line]) -> int:
+    """Index of the first cell under an amount header word, in tab-separated header rows."""
+    best: int | None = None
+    for line in header:
+        for index, cell in enumerate(line.text.split("\t")):
+            if scan_words(cell):
+                best = index if best is None else min(best, index)
+                break
+    return best if best is not None else 2

@@ -1,0 +1,97 @@
+"""“三公” tables (因公出国（境）费, 公务用车购置及运行费, 公务接待费): printed with the categories as
+columns (one row per unit, read as a classified table) or one category per row."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from yibao.model import Column, Line, Problem, Row, Table
+from yibao.normalise import cells
+from yibao.normalise.cells import is_amount, parse_amount, tokens_of
+from yibao.normalise.classified import read_classified
+from yibao.normalise.headers import layout_from_grid, layout_from_text
+from yibao.normalise.rows import (
+    first_amount_cell,
+    has_cells,
+    is_header_line,
+    is_noise,
+    split_header,
+    uses_sequence_numbers,
+)
+from yibao.normalise.summary import new_table, unspace
+from yibao.recognise.titles import Segment
+from yibao.reference import measures
+from yibao.text import squeeze
+
+
+def three_public_measure(label: str) -> str:
+    name = squeeze(label).removeprefix("其中：").removeprefix("其中:")
+    for rule in measures()["three_public_rows"]:
+        if re.search(rule["pattern"], name):
+            return str(rule["measure"])
+    return ""
+
+
+def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) -> Table | None:
+    lines = [line for line in segment.lines if line.text.strip()]
+    header, data = split_header(lines, coded=False, sequence=uses_sequence_numbers(lines))
+    header_text = [line.text for line in header if not is_noise(line.text)]
+    if has_cells(lines):
+        grid = [[c.strip() for c in line.text.split("\t")] for line in header if "\t" in line.text]
+        layout = layout_from_grid(grid, first_amount_cell([h for h in header if "\t" in h.text]) if grid else 0)
+    else:
+        layout = layout_from_text(header_text)
+    categories = {"overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"}
+    if categories & set(layout.measures):
+        return read_classified(segment, table_no, problems)
+    return _read_three_public_by_rows(segment, table_no, data, problems, bool(header))
+
+
+def _read_three_public_by_rows(
+    segment: Segment, table_no: int, data: list[Line], problems: list[Problem], has_header: bool
+) -> Table | None:
+    """One category per row: `因公出国（境）经费 6.00`, a blank amount cell is 0."""
+    table = new_table(segment, table_no, "")
+    rows: list[Row] = []
+    for line in data:
+        text = unspace(line.text)
+        if is_noise(text):
+            continue
+        tokens = tokens_of(text.replace("\t", " "))
+        labels = [t for t in tokens if not is_amount(t)]
+        amounts = [parse_amount(t) for t in tokens if is_amount(t)]
+        label = "".join(labels)
+        measure = "total" if cells.is_total_label(label) else three_public_measure(label)
+        if not measure and is_header_line(text):
+            continue
+        if not measure:
+            problems.append(
+                Problem(
+                    "warning",
+                    f"“三公”表中无法识别的行“{label}” (unrecognised row)",
+                    table.table_id,
+                    line.page,
+                    line.number,
+                )
+            )
+            continue
+        rows.append(
+            Row(
+                row_no=len(rows) + 1,
+                code="",
+                name=label,
+                amounts={measure: amounts[0] if amounts else Decimal(0)},
+                page=line.page,
+                line=line.number,
+            )
+        )
+    if not rows and not has_header:
+        return None
+    order = ["total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"]
+    present = {m for r in rows for m in r.amounts}
+    names = {m: str(measures()["measures"][m]["zh"]) for m in order}
+    table.columns = [Column(m, names[m]) for m in order if m in present]
+    table.rows = rows
+    table.status = "ok" if rows else "empty"
+    return table
