@@ -253,8 +253,8 @@ def test_pdfminer_errors_get_plain_reasons() -> None:
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
 
-    assert "已加密" in reason_for(PdfminerException(PDFPasswordIncorrect()))
-    broken = reason_for(PdfminerException(ValueError("bad xref")))
+    assert "已加密" in str(reason_for(PdfminerException(PDFPasswordIncorrect())))
+    broken = str(reason_for(PdfminerException(ValueError("bad xref"))))
     assert "已损坏" in broken and "broken PDF" in broken and "bad xref" in broken
 
 

@@ -180,7 +180,3 @@ def _explain_gaps(document: Document) -> None:
                 "无法识别预算年度，请在元数据文件中填写 fiscal_year (fiscal year not found; set `fiscal_year` in the metadata file)",
             )
         )
-
-
-
-

@@ -24,14 +24,9 @@ _BOLD = re.compile(r"\*\*(\S(?:.*?\S)?)\*\*")
 def read_source(path: Path) -> SourceText:
     size = path.stat().st_size
     if size == 0:
-        raise UnreadableDocument(
-            "文件为空，请重新下载或上传完整的文件 (empty file: 0 bytes; download or upload the complete file)"
-        )
+        raise UnreadableDocument("file.empty")
     if size > MAX_FILE_BYTES:
-        raise UnreadableDocument(
-            f"文件过大：{size} 字节，上限 {MAX_FILE_BYTES} 字节 "
-            f"(file too large: {size} bytes, the limit is {MAX_FILE_BYTES}; split the document)"
-        )
+        raise UnreadableDocument("file.too_large", size=size, limit=MAX_FILE_BYTES)
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
         from .pdf import read_pdf  # imported here so text-only runs need no PDF stack
@@ -39,17 +34,13 @@ def read_source(path: Path) -> SourceText:
         return pages_to_source(read_pdf(path))
     if suffix in TEXT_SUFFIXES:
         return text_to_source(decode_text(path.read_bytes()))
-    raise UnreadableDocument(
-        f"不支持的文件类型 {suffix or '(无扩展名)'} (unsupported file type; use .pdf, .txt or .md)"
-    )
+    raise UnreadableDocument("file.unsupported_type", suffix=suffix or "(无扩展名)")
 
 
 def decode_text(data: bytes) -> str:
     """UTF-8 first (with or without BOM), then GB18030 (a superset of GBK and GB2312)."""
     if b"\x00" in data[:4096] or _control_ratio(data[:4096]) > 0.05:
-        raise UnreadableDocument(
-            "不是文本文件：含有二进制数据 (binary data in a text file; upload the PDF or a UTF-8 text)"
-        )
+        raise UnreadableDocument("text.binary")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             text = data.decode(encoding)
@@ -58,9 +49,7 @@ def decode_text(data: bytes) -> str:
         if encoding == "gb18030" and not _looks_like_chinese(text):
             break
         return text
-    raise UnreadableDocument(
-        "无法识别文本编码（既不是 UTF-8 也不是 GBK/GB18030） (unknown text encoding: save the file as UTF-8)"
-    )
+    raise UnreadableDocument("text.unknown_encoding")
 
 
 def _control_ratio(sample: bytes) -> float:

@@ -87,7 +87,7 @@ def read_pdf(path: Path, max_pages: int = 400) -> list[list[str]]:
     except UnreadableDocument:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on broken input
-        raise UnreadableDocument(reason_for(exc)) from exc
+        raise reason_for(exc) from exc
 
 
 # ----------------------------------------------------------------------------------------------
@@ -98,35 +98,27 @@ def check_file(path: Path) -> None:
     """Cheap checks on the bytes before any parsing: empty, not a PDF, cut short."""
     size = path.stat().st_size
     if size == 0:
-        raise UnreadableDocument(
-            "文件为空，请重新下载或上传完整的文件 (empty file: 0 bytes; download or upload the complete file)"
-        )
+        raise UnreadableDocument("file.empty")
     with path.open("rb") as fh:
         head = fh.read(1024)
         fh.seek(max(0, size - EOF_WINDOW))
         tail = fh.read()
     if b"%PDF-" not in head:
-        raise UnreadableDocument(
-            "不是 PDF 文件：缺少 %PDF 文件头，请重新下载原文件，或按实际类型更正扩展名 (not a PDF: no %PDF header; download the original again, or correct the file extension)"
-        )
+        raise UnreadableDocument("pdf.not_pdf")
     # pdfminer reconstructs what it can from a cut-short file and would hand back some of the
     # pages silently; a disclosure missing its last tables is worse than a clear refusal.
     if b"%%EOF" not in tail:
-        raise UnreadableDocument(
-            "PDF 文件不完整（被截断），缺少文件结尾 %%EOF "
-            "(truncated or broken PDF: no %%EOF at the end; download the file again)"
-        )
+        raise UnreadableDocument("pdf.truncated")
 
 
-def reason_for(exc: BaseException) -> str:
-    """A pdfminer/pdfplumber exception → a reason in plain words."""
+def reason_for(exc: BaseException) -> UnreadableDocument:
+    """A pdfminer/pdfplumber exception → the error to raise, with a reason in plain words."""
     # pdfplumber wraps what pdfminer raised while opening in PdfminerException(original).
     inner = exc.args[0] if type(exc).__name__ == "PdfminerException" and exc.args else exc
     name = type(inner).__name__
     if name in ("PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"):
-        return "PDF 已加密，需要密码才能读取文本 (encrypted PDF: a password is needed; publish an unencrypted copy)"
-    detail = f"{name}: {inner}"[:160]
-    return f"PDF 文件已损坏，无法解析 (broken PDF: {detail}; download the file again or re-export it)"
+        return UnreadableDocument("pdf.encrypted")
+    return UnreadableDocument("pdf.broken", detail=f"{name}: {inner}"[:160])
 
 
 def _read_pages(path: Path, max_pages: int) -> list[list[str]]:
@@ -138,7 +130,7 @@ def _read_pages(path: Path, max_pages: int) -> list[list[str]]:
         pages = pdf.pages
         check_page_count(len(pages), max_pages)
         if not pages:
-            raise UnreadableDocument("PDF 没有页面 (the PDF has no pages)")
+            raise UnreadableDocument("pdf.no_pages")
         result: list[list[str]] = []
         chars = cid_chars = 0
         for page in pages:
@@ -167,32 +159,20 @@ def declared_page_count(pdf: Any) -> int:
 
 def check_page_count(pages: int, max_pages: int) -> None:
     if pages > max_pages:
-        raise UnreadableDocument(
-            f"PDF 页数过多：{pages} 页，上限 {max_pages} 页 "
-            f"(too many pages: {pages}, the limit is {max_pages}; split the document)"
-        )
+        raise UnreadableDocument("pdf.too_many_pages", pages=pages, limit=max_pages)
 
 
 def check_deadline(started: float, page_number: int) -> None:
     if time.monotonic() - started > MAX_SECONDS:
-        raise UnreadableDocument(
-            f"PDF 读取超时：{MAX_SECONDS:.0f} 秒内只读到第 {page_number} 页 "
-            f"(reading took longer than {MAX_SECONDS:.0f} s, stopped at page {page_number})"
-        )
+        raise UnreadableDocument("pdf.timeout", seconds=f"{MAX_SECONDS:.0f}", page=page_number)
 
 
 def check_text_layer(chars: int, cid_chars: int, pages: int) -> None:
     """A scan has no characters; a font without a ToUnicode map gives '(cid:NN)' for each."""
     if chars < MIN_CHARS_PER_PAGE * pages:
-        raise UnreadableDocument(
-            "PDF 没有文本层（扫描件或图片），需要先做文字识别 (OCR) "
-            "(no text layer: the PDF is a scan or images only; it needs OCR, or publish the original)"
-        )
+        raise UnreadableDocument("pdf.no_text_layer")
     if cid_chars > MAX_CID_RATIO * chars:
-        raise UnreadableDocument(
-            f"PDF 文字无法解码：{cid_chars}/{chars} 个字符显示为 (cid:NN)，字体缺少 ToUnicode 映射 "
-            "(text is (cid:NN) garbage: the fonts have no ToUnicode map; re-export the PDF with embedded Unicode fonts)"
-        )
+        raise UnreadableDocument("pdf.cid_garbage", cid=cid_chars, chars=chars)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -217,10 +197,7 @@ def read_page(page: Any) -> tuple[list[str], int, int]:
 def check_page_size(page: Any) -> None:
     n = len(page.chars)
     if n > MAX_PAGE_CHARS:
-        raise UnreadableDocument(
-            f"第 {page.page_number} 页字符过多：{n}，上限 {MAX_PAGE_CHARS} "
-            f"(page {page.page_number} holds {n} characters, the limit is {MAX_PAGE_CHARS})"
-        )
+        raise UnreadableDocument("pdf.page_too_many_chars", page=page.page_number, chars=n, limit=MAX_PAGE_CHARS)
 
 
 def count_chars(chars: list[dict[str, Any]]) -> tuple[int, int]:

@@ -34,29 +34,22 @@ def read_overrides(path: Path) -> dict[str, Any]:
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as error:
-        raise MetadataError(
-            f"{path.name}：元数据文件不是 UTF-8 编码，请另存为 UTF-8 (metadata file is not UTF-8; save it as UTF-8)"
-        ) from error
+        raise MetadataError("metadata.not_utf8", file=path.name) from error
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
-        raise MetadataError(f"{path.name}: TOML 格式错误 (malformed metadata file): {error}") from error
+        raise MetadataError("metadata.malformed", file=path.name, error=error) from error
     for key, value in data.items():
         line = _line_of(raw, key)
         if key not in FIELDS:
             raise MetadataError(
-                f"{path.name} 第 {line} 行：未知字段“{key}” (unknown field {key!r} at line {line}; "
-                f"allowed: {', '.join(sorted(FIELDS))})"
+                "metadata.unknown_field", file=path.name, line=line, key=key, allowed=", ".join(sorted(FIELDS))
             )
         if not isinstance(value, FIELDS[key]) or (FIELDS[key] is int and isinstance(value, bool)):
-            raise MetadataError(
-                f"{path.name} 第 {line} 行：字段“{key}”类型应为 {FIELDS[key].__name__} "
-                f"(field {key!r} at line {line} must be a {FIELDS[key].__name__})"
-            )
+            raise MetadataError("metadata.wrong_type", file=path.name, line=line, key=key, type=FIELDS[key].__name__)
         if key in ALLOWED and value not in ALLOWED[key]:
             raise MetadataError(
-                f"{path.name} 第 {line} 行：字段“{key}”的值“{value}”无效，可选 {sorted(ALLOWED[key])} "
-                f"(invalid value {value!r} for {key!r} at line {line})"
+                "metadata.invalid_value", file=path.name, line=line, key=key, value=value, allowed=sorted(ALLOWED[key])
             )
     return data
 

@@ -9,22 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from yibao.model.source import Cell, Grid, Line, SourceText
 
-@dataclass(frozen=True)
-class Line:
-    """One line of source text. Table rows read from a PDF keep their cells separated by tabs."""
-
-    page: int
-    number: int  # 1-based line number in the whole document
-    text: str
-
-
-@dataclass
-class SourceText:
-    """A document turned into text: the intermediate form every later stage works on."""
-
-    lines: list[Line]
-    pages: int
+__all__ = ["Cell", "Grid", "Line", "SourceText"]  # re-exported: the source model is part of the domain
 
 
 @dataclass

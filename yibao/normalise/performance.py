@@ -33,8 +33,6 @@ class ProjectDraft:
     inherited_unit: list[str] = field(default_factory=list)  # a merged unit cell spans projects
 
 
-
-
 def read_performance(segment: Segment, problems: list[Problem]) -> tuple[list[Project], list[PerformanceTarget]]:
     lines = [line for line in segment.lines if line.text.strip() and not is_noise(line.text)]
     if sum(1 for line in lines if "\t" in line.text) >= 2:

@@ -141,5 +141,3 @@ def _projects_from_lines(segment: Segment, lines: list[Line], problems: list[Pro
             )
         )
     return projects
-
-

@@ -65,7 +65,6 @@ def classifications() -> dict[str, Any]:
     return load_data("classifications.yml")
 
 
-
 @cache
 def function_class_codes() -> dict[str, str]:
     """Standard 类 name → code, for summary tables that print names only."""
