@@ -28,16 +28,18 @@ class Message:
 @cache
 def catalogue() -> dict[str, Message]:
     entries = load_data("messages.yml")["messages"]
-    return {code: Message(code, str(entry["zh"]), str(entry["en"])) for code, entry in entries.items()}
+    return {code: Message(code, str(entry["zh"]), str(entry.get("en", ""))) for code, entry in entries.items()}
 
 
 def say(code: str, **params: Any) -> str:
-    """The message `code` with its parameters filled in: "中文 (English)"."""
+    """The message `code` with its parameters filled in: "中文 (English)" (or the Chinese alone,
+    for the few messages that are formulas or have their English inside)."""
     message = catalogue()[code]
     missing = message.fields() - params.keys()
     if missing:
         raise KeyError(f"message {code} needs {sorted(missing)}")
-    return f"{message.zh.format(**params)} ({message.en.format(**params)})"
+    zh = message.zh.format(**params)
+    return f"{zh} ({message.en.format(**params)})" if message.en else zh
 
 
 class CodedError(Exception):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
@@ -24,7 +25,7 @@ from yibao.normalise.rows import (
     uses_sequence_numbers,
 )
 from yibao.recognise.titles import Segment
-from yibao.reference import function_class_codes
+from yibao.reference import function_class_codes, load_data
 from yibao.text import squeeze
 
 ITEM_START = re.compile(
@@ -254,6 +255,26 @@ def new_table(segment: Segment, table_no: int, classification: str) -> Table:
         page=segment.title_line.page,
         line=segment.title_line.number,
     )
+
+
+FIGURE_SIDES = {
+    "income_total": "income", "year_income": "income", "carryover": "income", "general_budget_income": "income",
+    "expense_total": "expenditure", "year_expense": "expenditure", "carryforward": "expenditure",
+}  # fmt: skip
+
+
+@cache
+def summary_labels(figure: str) -> tuple[str, ...]:
+    """The row labels a summary table prints a figure under (yibao/data/summary.yml)."""
+    data = load_data("summary.yml")
+    labels = data["figures"].get(figure) or data[figure]
+    return tuple(squeeze(label) for label in labels)
+
+
+def summary_figure(table: Table, figure: str) -> Decimal | None:
+    """A figure of a summary table (`income_total`, `year_expense`, `carryover` …): the amount
+    of the first row printed under one of its labels; None where no such row is printed."""
+    return summary_value(table, FIGURE_SIDES[figure], *summary_labels(figure))
 
 
 def summary_value(table: Table, side: str, *names: str) -> Decimal | None:

@@ -1,18 +1,36 @@
-"""Stage 5 — validate: the accounting identities a disclosure must satisfy, as published Checks."""
+"""Stage 5 — validate: the accounting identities a disclosure must satisfy, as published Checks.
+
+Each rule is a class in this folder, registered with `base.register` and described in the check
+catalogue `yibao/data/checks.yml`. Rules on one table run table by table, in the order of the
+document; rules across tables and on the text run once, after them.
+"""
 
 from __future__ import annotations
 
-from yibao.model import Document, SourceText
-from yibao.validate.identities import check_across, check_classified, check_summary
-from yibao.validate.narrative import narrative_checks
+from yibao.model import Check, Document, SourceText
+from yibao.validate import across, narrative, summary, tables
+from yibao.validate.base import Context, Rule, registry
+
+# the rule modules register their rules when imported, in this order
+RULE_MODULES = (summary, tables, across, narrative)
+
+
+def rules() -> list[Rule]:
+    return [rule() for rule in registry()]
+
+
+def run_checks(document: Document, source: SourceText) -> list[Check]:
+    context = Context(document, source)
+    all_rules = rules()
+    checks: list[Check] = []
+    for table in document.tables:
+        for rule in all_rules:
+            if rule.applies_to(table):
+                checks.extend(rule.check_table(table))
+    for rule in all_rules:
+        checks.extend(rule.check_document(context))
+    return checks
 
 
 def validate(document: Document, source: SourceText) -> None:
-    for table in document.tables:
-        if table.rows and table.table_id in ("summary", "appropriation_summary"):
-            document.checks.extend(check_summary(table))
-        elif table.rows and table.columns and table.table_id not in ("three_public",):
-            document.checks.extend(check_classified(table, table.identities))
-    document.checks.extend(check_across(document))
-    lines = [(line.number, line.text) for line in source.lines]
-    document.checks.extend(narrative_checks(document, lines, document.key_figures))
+    document.checks.extend(run_checks(document, source))

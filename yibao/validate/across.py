@@ -1,0 +1,225 @@
+"""Rules across tables: the same figure printed in two tables agrees."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from yibao.model import Check, Project, Row, Table
+from yibao.model.enums import Level, Side
+from yibao.normalise.summary import summary_figure
+from yibao.reference import load_data
+from yibao.validate.base import ZERO, Context, Rule, register
+
+CROSS = "cross"
+
+
+def total_row(table: Table | None) -> Row | None:
+    if table is None:
+        return None
+    return next((r for r in table.rows if r.level == Level.TOTAL), None)
+
+
+def rows_by_code(table: Table | None) -> dict[str, Row]:
+    return {r.code: r for r in table.rows if r.code} if table is not None else {}
+
+
+def measures_of(table: Table | None) -> list[str]:
+    return [c.measure for c in table.columns] if table is not None else []
+
+
+def measure_zh(measure: str) -> str:
+    return str(load_data("measures.yml")["measures"][measure]["zh"])
+
+
+@register
+class SummaryVsExpenditureTotal(Rule):
+    code = "summary_vs_expenditure_total"
+
+    def check_document(self, context: Context) -> Iterable[Check]:
+        summary = context.document.first_table("summary")
+        expenditure_total = total_row(context.document.first_table("expenditure"))
+        if summary is None or expenditure_total is None:
+            return
+        year_expense = summary_figure(summary, "year_expense")
+        if year_expense is None:
+            year_expense = summary_figure(summary, "expense_total")
+        if year_expense is not None:
+            yield self.compare(CROSS, year_expense, expenditure_total.amounts.get("total", ZERO), 1, "expenditure")
+
+
+@register
+class SummaryClassVsExpenditure(Rule):
+    code = "summary_class_vs_expenditure"
+
+    def check_document(self, context: Context) -> Iterable[Check]:
+        summary = context.document.first_table("summary")
+        expenditure = context.document.first_table("expenditure")
+        if summary is None or total_row(expenditure) is None:
+            return
+        by_code = rows_by_code(expenditure)
+        for row in summary.rows:
+            code = row.standard_code
+            if row.side == Side.EXPENDITURE and code and (row.amounts.get(Side.EXPENDITURE, ZERO) or code in by_code):
+                printed = by_code.get(code)
+                yield self.compare(
+                    CROSS,
+                    row.amounts.get(Side.EXPENDITURE, ZERO),
+                    printed.amounts.get("total", ZERO) if printed else ZERO,
+                    1,
+                    "expenditure",
+                    code,
+                    "total",
+                    params={"name": row.name, "code": code},
+                )
+
+
+@register
+class BasicEconomicVsFunction(Rule):
+    """The economic basic-expenditure table's total / 人员经费 / 公用经费 against the function
+    table's 基本支出 / 人员经费 / 公用经费."""
+
+    code = "basic_economic_vs_function"
+
+    def check_document(self, context: Context) -> Iterable[Check]:
+        general = context.document.first_table("general_budget_expenditure")
+        basic = context.document.first_table("general_budget_basic_expenditure")
+        general_total, basic_total = total_row(general), total_row(basic)
+        if general_total is None or basic_total is None:
+            return
+        for measure in ("basic", "personnel", "public"):
+            basic_measure = "total" if measure == "basic" else measure
+            if measure in measures_of(general) and basic_measure in measures_of(basic):
+                yield self.compare(
+                    CROSS,
+                    general_total.amounts.get(measure, ZERO),
+                    basic_total.amounts.get(basic_measure, ZERO),
+                    1,
+                    "general_budget_basic_expenditure",
+                    "",
+                    measure,
+                    check_id=f"{CROSS}.{self.code}_{measure}",
+                    params={"measure": measure, "measure_zh": measure_zh(measure)},
+                )
+
+
+@register
+class BasicEconomicVsExpenditure(Rule):
+    code = "basic_economic_vs_expenditure"
+
+    def check_document(self, context: Context) -> Iterable[Check]:
+        document = context.document
+        expenditure = document.first_table("expenditure")
+        expenditure_total = total_row(expenditure)
+        basic_total = total_row(document.first_table("general_budget_basic_expenditure"))
+        if (
+            expenditure_total is not None
+            and "basic" in measures_of(expenditure)
+            and basic_total is not None
+            and "basic" not in measures_of(document.first_table("general_budget_expenditure"))
+        ):
+            yield self.compare(
+                CROSS,
+                expenditure_total.amounts.get("basic", ZERO),
+                basic_total.amounts.get("total", ZERO),
+                1,
+                "general_budget_basic_expenditure",
+                "",
+                "basic",
+            )
+
+
+APPROPRIATION_TABLES = ("general_budget_expenditure", "gov_fund_expenditure", "state_capital_expenditure")
+
+
+@register
+class AppropriationClassVsFundTables(Rule):
+    """财政拨款收支总表: each function class = the same class in the 一般公共预算, 政府性基金 and
+    国有资本经营预算 tables together (the three kinds of appropriation), where all three are printed."""
+
+    code = "appropriation_class_vs_fund_tables"
+
+    def check_document(self, context: Context) -> Iterable[Check]:
+        document = context.document
+        appropriation = document.first_table("appropriation_summary")
+        parts = [document.first_table(t) for t in APPROPRIATION_TABLES]
+        if appropriation is None or any(p is None for p in parts):
+            return
+        by_code: dict[str, Decimal] = {}
+        for table in parts:
+            assert table is not None
+            for row in table.rows:
+                if row.level == Level.CLASS and row.code:
+                    by_code[row.code] = by_code.get(row.code, ZERO) + row.amounts.get("total", ZERO)
+        for row in appropriation.rows:
+            code = row.standard_code
+            if row.side == Side.EXPENDITURE and code and (row.amounts.get(Side.EXPENDITURE, ZERO) or code in by_code):
+                yield self.compare(
+                    CROSS,
+                    row.amounts.get(Side.EXPENDITURE, ZERO),
+                    by_code.get(code, ZERO),
+                    1,
+                    "appropriation_summary",
+                    code,
+                    Side.EXPENDITURE,
+                    params={"name": row.name, "code": code},
+                )
+
+
+@register
+class ThreePublicVsEconomic(Rule):
+    """“三公” figures against the economic lines that carry the same spending, where printed."""
+
+    code = "three_public_vs_economic"
+
+    def check_document(self, context: Context) -> Iterable[Check]:
+        document = context.document
+        three = document.first_table("three_public")
+        if three is None or not three.rows:
+            return
+        figures: dict[str, Decimal] = {}
+        for row in three.rows:
+            for measure, amount in row.amounts.items():
+                if row.level == Level.TOTAL or len(three.rows) == 1 or measure != "total":
+                    figures.setdefault(measure, amount)
+        source = document.first_table("general_budget_expenditure_government_economic")
+        family = "government_economic"
+        if source is None:
+            source, family = document.first_table("general_budget_basic_expenditure"), "economic"
+        by_code = rows_by_code(source)
+        codes: dict[str, str] = load_data("classifications.yml")["three_public_codes"][family]
+        for measure, code in codes.items():
+            if measure in figures and code in by_code:
+                yield self.compare(
+                    CROSS,
+                    figures[measure],
+                    by_code[code].amounts.get("total", ZERO),
+                    1,
+                    "three_public",
+                    code,
+                    measure,
+                    params={"measure_zh": measure_zh(measure), "code": code, "name": by_code[code].name},
+                )
+
+
+@register
+class ProjectsVsProjectExpenditure(Rule):
+    code = "projects_vs_project_expenditure"
+
+    def check_document(self, context: Context) -> Iterable[Check]:
+        yield from self._check(context.document.projects, total_row(context.document.first_table("expenditure")))
+
+    def _check(self, projects: list[Project], expenditure_total: Row | None) -> Iterable[Check]:
+        amounts = [p.amount for p in projects if p.amount is not None]
+        if not amounts or expenditure_total is None or "project" not in expenditure_total.amounts:
+            return
+        yield self.compare(
+            CROSS,
+            expenditure_total.amounts["project"],
+            sum(amounts, ZERO),
+            len(amounts),
+            "project_expenditure",
+            "",
+            "project",
+            params={"count": len(amounts)},
+        )
