@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from yibao.model import Document, Table
-from yibao.normalise.summary import summary_value
+from yibao.normalise.summary import summary_figure
 
 KEY_FIGURES = (
     "income_grand_total", "expense_grand_total", "income_year_total", "expense_year_total",
@@ -17,20 +17,23 @@ KEY_FIGURES = (
     "personnel_expenditure", "public_expenditure", "three_public_total", "three_public_overseas",
     "three_public_vehicle_purchase", "three_public_vehicle_operation", "three_public_reception",
 )  # fmt: skip
+# key figure → the summary-table figure it is (labels in yibao/data/summary.yml)
+SUMMARY_FIGURES = {
+    "income_grand_total": "income_total",
+    "expense_grand_total": "expense_total",
+    "income_year_total": "year_income",
+    "expense_year_total": "year_expense",
+    "general_budget_income": "general_budget_income",
+    "carryover_income": "carryover",
+}
 
 
 def key_figures(document: Document) -> dict[str, Decimal | None]:
     figures: dict[str, Decimal | None] = dict.fromkeys(KEY_FIGURES)
     summary = document.first_table("summary")
     if summary is not None:
-        figures["income_grand_total"] = summary_value(summary, "income", "收入总计")
-        figures["expense_grand_total"] = summary_value(summary, "expenditure", "支出总计")
-        figures["income_year_total"] = summary_value(summary, "income", "本年收入合计", "本年收入")
-        figures["expense_year_total"] = summary_value(summary, "expenditure", "本年支出合计", "本年支出")
-        figures["general_budget_income"] = summary_value(
-            summary, "income", "一般公共预算拨款收入", "一般公共预算拨款", "一般公共预算", "一般公共预算收入"
-        )
-        figures["carryover_income"] = summary_value(summary, "income", "上年结转结余", "上年结转")
+        for figure, summary_row in SUMMARY_FIGURES.items():
+            figures[figure] = summary_figure(summary, summary_row)
     for measure, figure in (
         ("basic", "basic_expenditure"),
         ("project", "project_expenditure"),

@@ -1,0 +1,28 @@
+"""derive.key_figures: the headline figures, read with the same labels the checks use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from yibao.pipeline import parse_document
+
+SUMMARY = """某某县医疗保障局2024年部门预算
+收支总表
+单位：万元
+收入\t预算数\t支出\t预算数
+一、一般公共预算拨款收入\t120.00\t一、社会保障和就业支出\t120.00
+本年收入合计\t120.00\t本年支出合计\t120.00
+年初结转和结余\t0.00\t年末结转和结余\t0.00
+收入总计\t120.00\t支出总计\t120.00
+"""
+
+
+def test_a_carry_over_printed_as_zero_is_zero_not_undisclosed(tmp_path: Path) -> None:
+    """年初结转和结余 printed 0.00 is a disclosed 0 (the checks always knew this label; the key
+    figures did not, and published the carry-over as not disclosed)."""
+    path = tmp_path / "doc.txt"
+    path.write_text(SUMMARY, encoding="utf-8")
+    figures = parse_document(path, path.name).key_figures
+    assert format(figures["carryover_income"], "f") == "0.00"
+    assert format(figures["income_grand_total"], "f") == "120.00"
+    assert format(figures["expense_year_total"], "f") == "120.00"
