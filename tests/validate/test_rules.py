@@ -1,0 +1,127 @@
+"""validate: each rule on small documents built here, passing and failing; the registry and the
+check catalogue agree."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from yibao.model import Column, Document, Metadata, Project, Row, SourceText, Table
+from yibao.validate import rules, run_checks
+from yibao.validate.base import catalogue, registry
+
+
+def D(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def classified(table_id: str, rows: list[Row], measures: tuple[str, ...] = ("total",)) -> Table:
+    table = Table(1, table_id, table_id, "function", 1, 1, columns=[Column(m, m) for m in measures])
+    table.rows = rows
+    if "basic" in measures and "project" in measures:
+        table.identities = [("total", ["basic", "project"])]
+    return table
+
+
+def row(code: str, amounts: dict[str, str], level: str = "", parent: str = "", name: str = "") -> Row:
+    level = level or {3: "class", 5: "segment", 7: "item"}.get(len(code), "line")
+    return Row(0, code, name or code, {m: D(a) for m, a in amounts.items()}, 1, 1, level=level, parent_code=parent)
+
+
+def summary(pairs: list[tuple[str, str, str]]) -> Table:
+    """(side, label, amount) rows of a 收支总表."""
+    table = Table(1, "summary", "收支总表", "", 1, 1, columns=[Column("income", "收入"), Column("expenditure", "支出")])
+    table.rows = [
+        Row(n, "", label, {side: D(amount)}, 1, n, side=side) for n, (side, label, amount) in enumerate(pairs)
+    ]
+    return table
+
+
+def checks_of(*tables: Table, projects: list[Project] | None = None) -> dict[str, list[str]]:
+    document = Document("doc.txt", "0" * 64, Metadata(), tables=list(tables), projects=projects or [])
+    found: dict[str, list[str]] = {}
+    for check in run_checks(document, SourceText([], 1)):
+        found.setdefault(check.check, []).append(str(check.status))
+    return found
+
+
+def test_parent_equals_children_passes_and_fails() -> None:
+    rows = [
+        row("", {"total": "10.00"}, level="total", name="合计"),
+        row("208", {"total": "10.00"}),
+        row("20805", {"total": "7.00"}, parent="208"),
+        row("20806", {"total": "3.00"}, parent="208"),
+    ]
+    assert checks_of(classified("expenditure", rows)) == {
+        "expenditure.total_equals_rows": ["pass"],
+        "expenditure.parent_equals_children": ["pass"],
+    }
+    rows[3] = row("20806", {"total": "3.50"}, parent="208")
+    assert checks_of(classified("expenditure", rows))["expenditure.parent_equals_children"] == ["fail"]
+
+
+def test_rounding_of_one_cent_per_item_passes_as_rounding() -> None:
+    rows = [
+        row("", {"total": "10.01"}, level="total", name="合计"),
+        row("208", {"total": "5.00"}),
+        row("210", {"total": "5.00"}),
+    ]
+    document = Document("d", "0" * 64, Metadata(), tables=[classified("expenditure", rows)])
+    (check,) = run_checks(document, SourceText([], 1))
+    assert (check.status, check.outcome) == ("pass", "rounding")
+
+
+def test_row_identities_follow_the_header() -> None:
+    rows = [row("208", {"total": "10.00", "basic": "6.00", "project": "4.00"})]
+    table = classified("expenditure", rows, ("total", "basic", "project"))
+    assert checks_of(table)["expenditure.row_total_equals_parts"] == ["pass"]
+    table.rows[0].amounts["project"] = D("5.00")
+    assert checks_of(table)["expenditure.row_total_equals_parts"] == ["fail"]
+
+
+def test_summary_totals() -> None:
+    table = summary(
+        [
+            ("income", "本年收入合计", "100.00"),
+            ("income", "上年结转结余", "20.00"),
+            ("income", "收入总计", "120.00"),
+            ("expenditure", "本年支出合计", "110.00"),
+            ("expenditure", "年终结转结余", "10.00"),
+            ("expenditure", "支出总计", "120.00"),
+        ]
+    )
+    assert checks_of(table) == {
+        "summary.income_equals_expense": ["pass"],
+        "summary.year_income_plus_carryover": ["pass"],
+        "summary.year_expense_plus_carryforward": ["pass"],
+    }
+    table.rows[4].amounts["expenditure"] = D("9.00")
+    assert checks_of(table)["summary.year_expense_plus_carryforward"] == ["fail"]
+
+
+def test_projects_add_up_to_project_expenditure() -> None:
+    expenditure = classified(
+        "expenditure", [row("", {"total": "9.00", "basic": "4.00", "project": "5.00"}, level="total", name="合计")],
+        ("total", "basic", "project"),
+    )  # fmt: skip
+    projects = [
+        Project(1, "甲", "", D("2.00"), "", "project_expenditure", 1, 1),
+        Project(2, "乙", "", D("3.00"), "", "project_expenditure", 1, 2),
+    ]
+    assert checks_of(expenditure, projects=projects)["cross.projects_vs_project_expenditure"] == ["pass"]
+    projects[1].amount = D("3.10")
+    assert checks_of(expenditure, projects=projects)["cross.projects_vs_project_expenditure"] == ["fail"]
+
+
+@pytest.mark.parametrize("rule", list(registry()), ids=lambda r: r.code)
+def test_every_rule_is_described_in_the_catalogue(rule: type) -> None:
+    for code in (rule.code, *rule.also_emits):
+        text = catalogue()[code]
+        assert text.title_zh and text.title_en and text.description_zh and text.description_en and text.message_zh
+
+
+def test_every_catalogue_entry_has_its_rule() -> None:
+    emitted = {code for rule in registry() for code in (rule.code, *rule.also_emits)}
+    assert set(catalogue()) == emitted
+    assert len(rules()) == len(set(type(r) for r in rules()))
