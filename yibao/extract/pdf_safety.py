@@ -538,11 +538,9 @@ class OperatorCounter:
             stream = resolve1(form)
             if not isinstance(stream, PDFStream) or getattr(stream.get("Subtype"), "name", "") != "Form":
                 continue
-            form_ops, form_text = self.form(stream, resources, depth + 1)
+            form_ops, form_text = self.form(stream, resources, depth + 1)  # counted once, then looked up
             ops += form_ops
             text += form_text
-            if ops > MAX_PAGE_OPERATORS or text > MAX_PAGE_TEXT_OPERATORS:
-                break
         return ops, text
 
     def form(self, stream: Any, inherited: Any, depth: int) -> tuple[int, int]:
