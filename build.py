@@ -100,4 +100,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the workers are stopped (yibao.isolation), the outputs whole
+        print(say("build.interrupted"), file=sys.stderr)
+        sys.exit(130)

@@ -172,8 +172,31 @@ def test_sigkill_while_writing_leaves_previous_package(tmp_path: Path, previous:
     assert hidden_leftovers(out.parent, out.name) == []
 
 
+def _children(pid: int) -> list[int]:
+    """Living processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split() if stat else []
+        if fields and fields[0] != "Z" and int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
 def test_sigkill_while_reading_leaves_previous_package(tmp_path: Path, previous: tuple[Path, dict[str, bytes]]) -> None:
-    """Killed early (while documents are still being parsed): nothing changes at all."""
+    """Killed early (while documents are still being parsed): nothing changes at all, and the
+    build's workers die with it (they used to keep running after every test run)."""
     out, before = previous
     sources = many_sources(tmp_path)
     process = subprocess.Popen(
@@ -182,9 +205,18 @@ def test_sigkill_while_reading_leaves_previous_package(tmp_path: Path, previous:
         stderr=subprocess.DEVNULL,
         cwd=tmp_path,
     )
-    time.sleep(1.0)
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        time.sleep(0.01)
+    assert workers, "the build started no worker"
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=30) == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [pid for pid in workers if _alive(pid)] == [], "workers outlived the killed build"
     assert snapshot(out) == before
     assert hidden_leftovers(out.parent, out.name) == []
 

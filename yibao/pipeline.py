@@ -70,6 +70,8 @@ def parse_document(path: Path, display_name: str) -> Document:
     except (UnreadableDocument, MetadataError) as error:
         document.error = str(error)
         return document
+    except MemoryError:  # over the worker's memory limit: the worker reports it, with the limit
+        raise
     except Exception as error:  # a reader bug must not stop the build: report it as such
         document.error = f"读取时出现意外错误 (unexpected error while reading): {type(error).__name__}: {error}"
         return document
@@ -80,6 +82,8 @@ def parse_document(path: Path, display_name: str) -> Document:
     document.metadata = meta.apply_overrides(meta.infer(source), overrides)
     try:
         read_tables(document, source)
+    except MemoryError:
+        raise
     except Exception as error:
         document.error = f"解析时出现意外错误 (unexpected error while parsing): {type(error).__name__}: {error}"
         document.problems.append(Problem("error", traceback.format_exc(limit=3)))
@@ -89,6 +93,8 @@ def parse_document(path: Path, display_name: str) -> Document:
         document.key_figures = key_figures(document)
         try:
             validate(document, source)
+        except MemoryError:
+            raise
         except Exception as error:  # a check's bug must not hide the document's data
             document.problems.append(
                 Problem(
