@@ -11,8 +11,8 @@ Two ways to change an amount:
   derived again and the checks (`yibao.validate`) run again.
 - `source` (text documents): the amount is changed in the source text itself, on the line it
   was read from, and the whole document is read again: the parser's own reading of the changed
-  text is tested too. An amount printed twice on its line cannot be told apart there and is
-  skipped (counted).
+  text is tested too. The amount is found on its line as the row's amounts in column order (or
+  as the only number equal to it); where neither works it is skipped (counted).
 
 A mutation is *caught* when the set of failed checks differs from the unchanged document's, or an
 error problem appears, or the document can no longer be read. The share caught is reported over
@@ -74,6 +74,8 @@ class Cell:
     amount: str
     page: int
     line: int
+    row_amounts: tuple[str, ...] = ()  # the row's amounts in column order (to find it on its line)
+    position: int = 0  # this amount's place among them
 
 
 @dataclass
@@ -117,10 +119,11 @@ def cells_of(file: str, document: Document) -> list[Cell]:
     cells = []
     for table in document.tables:
         for index, row in enumerate(table.rows):
-            for measure, amount in row.amounts.items():
+            printed = tuple(str(a) for a in row.amounts.values())
+            for position, (measure, amount) in enumerate(row.amounts.items()):
                 cells.append(
                     Cell(file, table.table_no, table.table_id, index, row.code, row.name, measure, str(amount),
-                         row.page, row.line)
+                         row.page, row.line, printed, position)
                 )  # fmt: skip
     return cells
 
@@ -203,10 +206,17 @@ def _source_case(args: tuple[str, str, Cell, str, str, bool, tuple[Any, ...]]) -
 
     lines = text.split("\n")
     raw = lines[cell.line - 1]
-    tokens = [m for m in _NUMBER.finditer(raw) if Decimal(m.group(0).replace(",", "")) == Decimal(cell.amount)]
-    if len(tokens) != 1:
-        return None
-    token = tokens[0]
+    numbers = list(_NUMBER.finditer(raw))
+    tail = numbers[-len(cell.row_amounts) :] if cell.row_amounts else []
+    if len(tail) == len(cell.row_amounts) and [Decimal(m.group(0).replace(",", "")) for m in tail] == [
+        Decimal(a) for a in cell.row_amounts
+    ]:
+        token = tail[cell.position]  # the row's amounts end its line, in column order
+    else:
+        same = [m for m in numbers if Decimal(m.group(0).replace(",", "")) == Decimal(cell.amount)]
+        if len(same) != 1:
+            return None  # cannot tell which of the equal amounts it is
+        token = same[0]
     lines[cell.line - 1] = raw[: token.start()] + printed_like(token.group(0), Decimal(new)) + raw[token.end() :]
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"mutant{suffix}"
@@ -254,7 +264,7 @@ def report(cases: list[Case], unreadable: dict[str, str], skipped: int, seconds:
         f"caught, tables with identities:  {share([c for c in cases if c.with_identities])}",
     ]
     if skipped:
-        lines.append(f"skipped (amount printed twice on its line, source mode): {skipped}")
+        lines.append(f"skipped (amount not found on its line, source mode): {skipped}")
     for mode in sorted({c.mode for c in cases}):
         lines.append(f"  mode {mode:7} {share([c for c in cases if c.mode == mode])}")
     for kind in KINDS:
