@@ -24,6 +24,7 @@ YIBAO_WALL_SECONDS, which the tests use to reach them fast.
 from __future__ import annotations
 
 import contextlib
+import faulthandler
 import os
 import pickle
 import resource
@@ -178,6 +179,7 @@ def _work(reader: Reader, task: Task, limits: Limits, fd: int, parent: int) -> N
     try:
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGXCPU, signal.SIGPIPE):
             signal.signal(number, signal.SIG_DFL)
+        faulthandler.disable()  # a crash is reported by the build, not dumped into its output
         _die_with(parent)
         _apply(limits)
         try:
