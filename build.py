@@ -4,41 +4,67 @@ python build.py                                   everything: data package, page
 python build.py data [--sources DIR] [--out DIR]  parse every document, write the data package
 python build.py check FILE [--json]               what was recognised in one document
 python build.py site [--package DIR]              pages and static site from a data package
+
+Exit status: 0 done; 1 some document could not be read or a file was rejected (everything else is
+written and published); 2 nothing was written (no sources, disk full, read-only output, MkDocs
+failed); 3 another build is writing the same output. Each document is read in a worker process
+under the limits stated in README.md; killing the build's process group stops its workers.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from yibao.build import build_data, display_path  # noqa: E402
+from yibao.build import EXIT_LOCKED, EXIT_WRITE_FAILED, build_data, display_path  # noqa: E402
+from yibao.display import shown  # noqa: E402
+from yibao.isolation import read_isolated  # noqa: E402
+from yibao.messages import say  # noqa: E402
+from yibao.output import OutputError, OutputLocked, output_lock  # noqa: E402
 from yibao.pipeline import parse_document  # noqa: E402
-from yibao.report import as_dict, as_text  # noqa: E402
+from yibao.report import as_dict, as_json, as_text  # noqa: E402
 
 
-def command_check(file: Path, as_json: bool) -> int:
+def command_check(file: Path, as_json_output: bool) -> int:
     if not file.is_file():
-        print(f"{file}: 找不到文件 (no such file)", file=sys.stderr)
+        print(say("build.no_file", file=shown(str(file))), file=sys.stderr)
         return 2
     inside = file.resolve().is_relative_to(Path.cwd().resolve())
-    document = parse_document(file, display_path(file, file.parent) if inside else str(file))
-    if as_json:
-        print(json.dumps(as_dict(document), ensure_ascii=False, indent=2))
+    name = display_path(file, file.parent) if inside else str(file)
+    # read in a worker under the same limits as in a build: a hostile file cannot hang `check`
+    document = read_isolated(parse_document, [(file, name)], workers=1)[0]
+    if as_json_output:
+        print(as_json(as_dict(document)))
     else:
         print(as_text(document), end="")
     return 1 if document.status == "error" else 0
 
 
 def command_site(package: Path) -> int:
-    from yibao.site import build_static_site, generate_pages
+    """Pages and static site from the package. Holds the site's build lock, and the package's
+    while reading it (a data build swapping it in meanwhile would mix two versions)."""
+    from yibao.site import SiteBuildFailed, build_static_site, generate_pages
 
-    generate_pages(package, ROOT / "docs")
-    build_static_site(ROOT, ROOT / "site")
+    try:
+        with output_lock(ROOT / "site"):
+            with output_lock(package):
+                generate_pages(package, ROOT / "docs")
+            build_static_site(ROOT, ROOT / "site")
+    except OutputLocked as error:
+        print(shown(str(error)), file=sys.stderr)
+        return EXIT_LOCKED
+    except (OutputError, SiteBuildFailed) as error:
+        print(shown(str(error)), file=sys.stderr)
+        return EXIT_WRITE_FAILED
+    except OSError as error:  # docs/ could not be written
+        print(
+            shown(say("output.write_failed", target=str(ROOT / "docs"), error=error.strerror or error)), file=sys.stderr
+        )
+        return EXIT_WRITE_FAILED
     return 0
 
 
@@ -48,6 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     data = commands.add_parser("data", help="parse every document and write the data package")
     data.add_argument("--sources", type=Path, default=ROOT / "source_docs")
     data.add_argument("--out", type=Path, default=ROOT / "datapackage")
+    data.add_argument(
+        "--published",
+        type=Path,
+        help="package whose documents win a conflict (default: the package at --out, being replaced)",
+    )
     check = commands.add_parser("check", help="report what was recognised in one document")
     check.add_argument("file", type=Path)
     check.add_argument("--json", action="store_true", help="print one JSON object")
@@ -56,15 +87,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "data":
-        return build_data(args.sources, args.out)
+        return build_data(args.sources, args.out, published=args.published)
     if args.command == "check":
         return command_check(args.file, args.json)
     if args.command == "site":
         return command_site(args.package)
     status = build_data(ROOT / "source_docs", ROOT / "datapackage")
+    if status >= EXIT_WRITE_FAILED:  # no package was written: the site stays as it is
+        return status
     site_status = command_site(ROOT / "datapackage")
-    return status or site_status
+    return site_status or status
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the workers are stopped (yibao.isolation), the outputs whole
+        print(say("build.interrupted"), file=sys.stderr)
+        sys.exit(130)

@@ -34,7 +34,11 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The data package built from source_docs/ into a temporary folder."""
     out = tmp_path_factory.mktemp("package") / "datapackage"
     status = build_data(SOURCE_DOCS, out, log=io.StringIO())
-    assert status == 0
+    # 1: a document of source_docs/ could not be read. The pull request that added it failed its
+    # report; on main it must not block the tests (and so the deployment) of every other one.
+    assert status in (0, 1)
+    read = {row["source_file"] for row in read_csv(out / "documents.csv") if row["status"] != "error"}
+    assert {f"source_docs/{relative}" for relative in REAL} <= read
     return out
 
 

@@ -80,8 +80,9 @@ def previous(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
 def test_failure_while_writing_leaves_previous_package(
     tmp_path: Path, previous: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """write_package raises on its 3rd call (the 2nd per-document package): the error reaches the
-    caller, the previous package is byte-identical, and the temporary folder is removed."""
+    """write_package raises on its 3rd call (the 2nd per-document package): the build ends with
+    a clear message and exit status 2 (no traceback), the previous package is byte-identical,
+    and the temporary folder is removed."""
     out, before = previous
     real_write = yibao.package.write_package
     calls = {"n": 0}
@@ -93,8 +94,9 @@ def test_failure_while_writing_leaves_previous_package(
         return real_write(*args, **kwargs)
 
     monkeypatch.setattr(yibao.package, "write_package", failing_write)
-    with pytest.raises(OSError, match="simulated"):
-        build_data(small_sources(tmp_path), out, log=io.StringIO())
+    log = io.StringIO()
+    assert build_data(small_sources(tmp_path), out, log=log) == 2
+    assert "no space left on device" in log.getvalue() and "previous version is unchanged" in log.getvalue()
     assert calls["n"] == 3
     assert snapshot(out) == before
     assert hidden_leftovers(out.parent, out.name) == []
@@ -116,8 +118,9 @@ def test_failure_at_the_swap_restores_previous_package(
         return real_replace(src, dst)
 
     monkeypatch.setattr(yibao.package.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="simulated"):
-        build_data(small_sources(tmp_path), out, log=io.StringIO())
+    log = io.StringIO()
+    assert build_data(small_sources(tmp_path), out, log=log) == 2
+    assert "simulated" in log.getvalue() and "previous version is unchanged" in log.getvalue()
     monkeypatch.undo()
     assert out.is_dir(), f"previous package gone; hidden copies: {hidden_leftovers(out.parent, out.name)}"
     assert snapshot(out) == before
@@ -169,8 +172,31 @@ def test_sigkill_while_writing_leaves_previous_package(tmp_path: Path, previous:
     assert hidden_leftovers(out.parent, out.name) == []
 
 
+def _children(pid: int) -> list[int]:
+    """Living processes whose parent is `pid` (Linux /proc)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split() if stat else []
+        if fields and fields[0] != "Z" and int(fields[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rindex(")") + 2] != "Z"
+
+
 def test_sigkill_while_reading_leaves_previous_package(tmp_path: Path, previous: tuple[Path, dict[str, bytes]]) -> None:
-    """Killed early (while documents are still being parsed): nothing changes at all."""
+    """Killed early (while documents are still being parsed): nothing changes at all, and the
+    build's workers die with it (they used to keep running after every test run)."""
     out, before = previous
     sources = many_sources(tmp_path)
     process = subprocess.Popen(
@@ -179,9 +205,18 @@ def test_sigkill_while_reading_leaves_previous_package(tmp_path: Path, previous:
         stderr=subprocess.DEVNULL,
         cwd=tmp_path,
     )
-    time.sleep(1.0)
+    workers: list[int] = []
+    deadline = time.monotonic() + 60
+    while not workers and time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        time.sleep(0.01)
+    assert workers, "the build started no worker"
     process.send_signal(signal.SIGKILL)
     assert process.wait(timeout=30) == -signal.SIGKILL
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert [pid for pid in workers if _alive(pid)] == [], "workers outlived the killed build"
     assert snapshot(out) == before
     assert hidden_leftovers(out.parent, out.name) == []
 

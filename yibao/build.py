@@ -1,25 +1,44 @@
 """The build: every source document → one data package, with duplicates and conflicts caught.
 
 One bad document never stops the others: it is recorded with status `error` and a reason, the
-rest are written, and the command exits non-zero at the end.
+rest are written, and the command exits non-zero at the end. Each document is read in a worker
+process of its own under resource limits (`yibao.isolation`): a document that loops, explodes
+or kills its worker is that document's error. A file that vanishes or cannot be read during the
+build is that file's error too.
+
+A conflict (two files claiming one bureau, year and kind) never unpublishes what is published:
+when one of the files is the one the previous package published (same path, or same bytes), it
+stays and the newcomer is rejected; when none is, both are held back until a person decides.
+
+Exit status: 0 every document read; 1 some document could not be read or a file was rejected
+(everything else is written); 2 nothing was written (no sources folder, the output could not
+be written: disk full, read-only); 3 another build is writing the same output.
 """
 
 from __future__ import annotations
 
-import os
+import csv
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from yibao.display import shown
 from yibao.extract import DOCUMENT_SUFFIXES
-from yibao.model import Document
+from yibao.isolation import read_isolated
+from yibao.messages import say
+from yibao.model import Document, Metadata
+from yibao.model.errors import UnreadableDocument
 from yibao.model.ids import document_id
+from yibao.output import OutputError, OutputLocked, output_lock, write_error
 from yibao.package import write_all
+from yibao.package.cells import from_cell
 from yibao.pipeline import parse_document, sha256_of
 
 NOT_DOCUMENTS = ("readme.md", "license.md")
+EXIT_WRITE_FAILED = 2
+EXIT_LOCKED = 3
 
 
 def source_files(sources: Path) -> Iterator[Path]:
@@ -40,21 +59,9 @@ def unusable_files(sources: Path) -> Iterator[tuple[Path, str]]:
         if path.name.endswith(".meta.toml"):
             stem = path.name.removesuffix(".meta.toml")
             if not any(path.with_name(stem + suffix).is_file() for suffix in DOCUMENT_SUFFIXES):
-                yield (
-                    path,
-                    (
-                        f"元数据文件旁没有同名的文件 {stem}.pdf/.txt/.md，不会被使用；请更正文件名 "
-                        f"(metadata file with no document named {stem}.pdf/.txt/.md beside it: correct its name)"
-                    ),
-                )
+                yield path, say("build.orphan_metadata", stem=stem)
         elif path.suffix.lower() not in DOCUMENT_SUFFIXES:
-            yield (
-                path,
-                (
-                    f"不支持的文件类型 {path.suffix or '（无扩展名）'}，请转换为 PDF 或文本后再提交 "
-                    f"(unsupported file type {path.suffix or '(none)'}: convert it to PDF, or to UTF-8 text)"
-                ),
-            )
+            yield path, say("build.unsupported_file", suffix=path.suffix or "（无扩展名 none）")
 
 
 def display_path(path: Path, sources: Path) -> str:
@@ -69,48 +76,89 @@ def display_path(path: Path, sources: Path) -> str:
 
 
 def parse_all(items: list[tuple[Path, str]]) -> list[Document]:
-    """Parse documents, on every core when there are many; the order of `items` is kept, so the
-    output does not depend on which process finished first."""
-    workers = int(os.environ.get("YIBAO_WORKERS", "0")) or min(os.cpu_count() or 1, 8)
-    if workers < 2 or len(items) < 8:
-        return [parse_document(path, name) for path, name in items]
-    paths, names = zip(*items, strict=True)
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(parse_document, paths, names, chunksize=4))
+    """Parse documents, each in its own worker under the stated limits, on every core; the
+    order of `items` is kept, so the output does not depend on which worker finished first."""
+    return read_isolated(parse_document, items)
 
 
-def build_documents(sources: Path, log: Any = sys.stderr) -> tuple[list[Document], list[dict[str, Any]]]:
+@dataclass(frozen=True)
+class Published:
+    """What the previous package published for one doc_id."""
+
+    source_file: str
+    sha256: str
+
+
+def published_documents(package: Path) -> dict[str, Published]:
+    """doc_id → the file the package at `package` published for it (nothing if there is none)."""
+    path = package / "documents.csv"
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return {}
+    return {
+        from_cell(row.get("doc_id") or ""): Published(
+            from_cell(row.get("source_file") or ""), from_cell(row.get("sha256") or "")
+        )
+        for row in rows
+        if row.get("doc_id") and row.get("status") != "error"
+    }
+
+
+def _hash(path: Path) -> tuple[str, str]:
+    """(sha256, '') or ('', the reason the file cannot be read)."""
+    try:
+        return sha256_of(path), ""
+    except UnreadableDocument as error:
+        return "", str(error)
+
+
+def build_documents(
+    sources: Path, log: Any = sys.stderr, published: dict[str, Published] | None = None
+) -> tuple[list[Document], list[dict[str, Any]]]:
     to_parse: list[tuple[Path, str]] = []
+    unreadable: dict[str, Document] = {}
+    order: list[str] = []  # the listing order, kept in the output
     rejected: list[dict[str, Any]] = []
     first_by_sha: dict[str, str] = {}
     for path, reason in unusable_files(sources):
         name = display_path(path, sources)
-        rejected.append({"source_file": name, "sha256": sha256_of(path), "reason": reason})
-        print(f"{name}: not used — {reason}", file=log)
+        rejected.append({"source_file": name, "sha256": _hash(path)[0], "reason": reason})
+        print(f"{shown(name)}: not used — {shown(reason)}", file=log)
     for path in source_files(sources):
         name = display_path(path, sources)
-        digest = sha256_of(path)
+        digest, problem = _hash(path)
+        if problem:  # vanished or unreadable since it was listed
+            unreadable[name] = Document(source_file=name, sha256="", metadata=Metadata(), error=problem)
+            order.append(name)
+            continue
         if digest in first_by_sha:
-            reason = (
-                f"与 {first_by_sha[digest]} 内容完全相同，只收录一次 (same file as {first_by_sha[digest]}: built once)"
-            )
+            reason = say("build.duplicate", first=first_by_sha[digest])
             rejected.append({"source_file": name, "sha256": digest, "reason": reason})
-            print(f"{name}: duplicate — {reason}", file=log)
+            print(f"{shown(name)}: duplicate — {shown(reason)}", file=log)
             continue
         first_by_sha[digest] = name
         to_parse.append((path, name))
-    documents = parse_all(to_parse)
+        order.append(name)
+    parsed = {d.source_file: d for d in parse_all(to_parse)}
+    documents = [parsed[name] if name in parsed else unreadable[name] for name in order]
     for document in documents:
         if document.error:
-            print(f"{document.source_file}: error — {document.error}", file=log)
-    return resolve_conflicts(documents, rejected, log)
+            print(f"{shown(document.source_file)}: error — {shown(document.error)}", file=log)
+    return resolve_conflicts(documents, rejected, log, published or {})
 
 
 def resolve_conflicts(
-    documents: list[Document], rejected: list[dict[str, Any]], log: Any
+    documents: list[Document],
+    rejected: list[dict[str, Any]],
+    log: Any,
+    published: dict[str, Published] | None = None,
 ) -> tuple[list[Document], list[dict[str, Any]]]:
-    """Two different files claiming the same bureau, year and kind: neither replaces the other;
-    both are reported and left out until a person decides."""
+    """Two different files claiming the same bureau, year and kind: the one already published
+    stays and the others are rejected; when none of them is published, all are reported and
+    left out until a person decides."""
+    published = published or {}
     by_id: dict[str, list[Document]] = {}
     for document in documents:
         by_id.setdefault(document_id(document), []).append(document)
@@ -119,31 +167,61 @@ def resolve_conflicts(
         if len(group) == 1:
             kept.append(group[0])
             continue
+        incumbent = _incumbent(group, published.get(did))
         names = [d.source_file for d in group]
         for document in group:
-            others = ", ".join(n for n in names if n != document.source_file)
-            reason = (
-                f"冲突：与 {others} 声称同一发布单位、年度和类型（{did}），均未收录；请删除其一或在元数据文件中更正 "
-                f"(conflict: {others} claims the same bureau, year and kind; neither was published — remove one or correct its metadata file)"
-            )
+            if document is incumbent:
+                kept.append(document)
+                continue
+            if incumbent is not None:
+                reason = say("build.conflict_published", published=incumbent.source_file, doc_id=did)
+            else:
+                others = ", ".join(n for n in names if n != document.source_file)
+                reason = say("build.conflict", others=others, doc_id=did)
             rejected.append({"source_file": document.source_file, "sha256": document.sha256, "reason": reason})
-            print(f"{document.source_file}: conflict — {reason}", file=log)
+            print(f"{shown(document.source_file)}: conflict — {shown(reason)}", file=log)
     kept.sort(key=document_id)
     return kept, rejected
 
 
-def build_data(sources: Path, out: Path, log: Any = sys.stderr) -> int:
-    """Write the data package; the exit status says whether every document was read."""
+def _incumbent(group: list[Document], published: Published | None) -> Document | None:
+    """The document of `group` that the previous package published: by path, else by bytes."""
+    if published is None:
+        return None
+    for matches in (
+        [d for d in group if d.source_file == published.source_file],
+        [d for d in group if d.sha256 and d.sha256 == published.sha256],
+    ):
+        if len(matches) == 1:
+            return matches[0]
+    return None
+
+
+def build_data(sources: Path, out: Path, log: Any = sys.stderr, published: Path | None = None) -> int:
+    """Write the data package; the exit status says whether every document was read (see the
+    module's description). `published` is the package whose documents win a conflict (default:
+    the package being replaced, at `out`)."""
     if not sources.is_dir():
-        print(f"{sources}: 找不到源文件目录 (no such folder)", file=log)
-        return 2
-    documents, rejected = build_documents(sources, log)
-    write_all(out, documents, rejected)
+        print(say("build.no_sources", folder=shown(str(sources))), file=log)
+        return EXIT_WRITE_FAILED
+    try:
+        with output_lock(out):
+            documents, rejected = build_documents(sources, log, published_documents(published or out))
+            try:
+                write_all(out, documents, rejected)
+            except OSError as error:
+                raise write_error(out, error) from error
+    except OutputLocked as error:
+        print(shown(str(error)), file=log)
+        return EXIT_LOCKED
+    except OutputError as error:
+        print(shown(str(error)), file=log)
+        return EXIT_WRITE_FAILED
     failed = [d for d in documents if d.status == "error"]
     print(
         f"{len(documents)} documents ({sum(d.status == 'ok' for d in documents)} ok, "
         f"{sum(d.status == 'partial' for d in documents)} partial, {len(failed)} error), "
-        f"{len(rejected)} rejected → {out}",
+        f"{len(rejected)} rejected → {shown(str(out))}",
         file=log,
     )
     return 1 if failed or rejected else 0

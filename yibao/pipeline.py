@@ -8,13 +8,15 @@ so one bad file never stops the others.
 from __future__ import annotations
 
 import hashlib
+import stat
 import traceback
 from pathlib import Path
 
 from yibao.derive.key_figures import key_figures
-from yibao.extract import read_source
+from yibao.extract import file_error, read_source
 from yibao.extract.sidecar import metadata_file as sidecar_file
 from yibao.extract.sidecar import read_overrides
+from yibao.messages import say
 from yibao.model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
 from yibao.model.errors import MetadataError, UnreadableDocument
 from yibao.normalise.classified import read_classified
@@ -38,28 +40,50 @@ REQUIRED_TABLES = (
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """The file's SHA-256; raises `UnreadableDocument` when it vanished or cannot be read (and
+    never opens anything but a regular file: a pipe would block)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise UnreadableDocument("file.not_regular")
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError as error:
+        raise file_error(error) from error
+
+
+def sha256_or_empty(path: Path) -> str:
+    try:
+        return sha256_of(path)
+    except UnreadableDocument:
+        return ""
 
 
 def parse_document(path: Path, display_name: str) -> Document:
-    document = Document(source_file=display_name, sha256=sha256_of(path), metadata=Metadata())
+    document = Document(source_file=display_name, sha256="", metadata=Metadata())
     try:
+        document.sha256 = sha256_of(path)
         overrides = _overrides(path)
         source = read_source(path)
     except (UnreadableDocument, MetadataError) as error:
         document.error = str(error)
         return document
+    except MemoryError:  # over the worker's memory limit: the worker reports it, with the limit
+        raise
     except Exception as error:  # a reader bug must not stop the build: report it as such
         document.error = f"读取时出现意外错误 (unexpected error while reading): {type(error).__name__}: {error}"
         return document
     document.pages = source.pages
+    if source.active_content:
+        kinds = ", ".join(source.active_content)
+        document.problems.append(Problem("warning", say("pdf.active_content", kinds=kinds)))
     document.metadata = meta.apply_overrides(meta.infer(source), overrides)
     try:
         read_tables(document, source)
+    except MemoryError:
+        raise
     except Exception as error:
         document.error = f"解析时出现意外错误 (unexpected error while parsing): {type(error).__name__}: {error}"
         document.problems.append(Problem("error", traceback.format_exc(limit=3)))
@@ -69,6 +93,8 @@ def parse_document(path: Path, display_name: str) -> Document:
         document.key_figures = key_figures(document)
         try:
             validate(document, source)
+        except MemoryError:
+            raise
         except Exception as error:  # a check's bug must not hide the document's data
             document.problems.append(
                 Problem(
@@ -81,7 +107,10 @@ def parse_document(path: Path, display_name: str) -> Document:
 
 def _overrides(path: Path) -> dict[str, object]:
     sidecar = sidecar_file(path)
-    return read_overrides(sidecar) if sidecar.exists() else {}
+    try:
+        return read_overrides(sidecar) if sidecar.exists() else {}
+    except OSError as error:  # vanished or unreadable between exists() and reading it
+        raise file_error(error) from error
 
 
 def read_tables(document: Document, source: SourceText) -> None:

@@ -1,12 +1,29 @@
-"""`build.py check FILE`: what was recognised in one document, for a contributor."""
+"""`build.py check FILE`: what was recognised in one document, for a contributor.
+
+Every value from the document or its file name is shown, never emitted: control characters,
+escape sequences and bidirectional overrides come out as visible escapes (`yibao.display`), in
+the text report and in the JSON one.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from typing import Any
 
+from yibao.display import shown
 from yibao.model import Document
 from yibao.model.ids import document_id
+
+# what json.dumps leaves as it is but a terminal would act on (it escapes C0 controls itself)
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def as_json(report: dict[str, Any]) -> str:
+    """One JSON object, readable Chinese, with nothing a terminal would interpret."""
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _number(value: Any) -> str | None:
@@ -56,22 +73,22 @@ def as_dict(document: Document) -> dict[str, Any]:
 
 def as_text(document: Document) -> str:
     m = document.metadata
-    lines = [f"文件 file: {document.source_file}", f"状态 status: {document.status}"]
+    lines = [f"文件 file: {shown(document.source_file)}", f"状态 status: {document.status}"]
     if document.error:
-        lines.append(f"无法读取 cannot read: {document.error}")
+        lines.append(f"无法读取 cannot read: {shown(document.error)}")
         return "\n".join(lines) + "\n"
     kinds = {"budget": "预算 budget", "final_accounts": "决算 final accounts"}
     scopes = {"department": "部门 department", "unit": "单位 unit"}
     lines += [
-        f"发布单位 bureau: {m.bureau or '（未识别 not found）'}",
+        f"发布单位 bureau: {shown(m.bureau) or '（未识别 not found）'}",
         f"年度 year: {m.fiscal_year or '（未识别 not found）'}",
-        f"类型 kind: {kinds.get(m.doc_type, m.doc_type)} / {scopes.get(m.scope, m.scope)} / {m.admin_level}",
-        f"单位 units: {'、'.join(m.units) or '—'}",
+        f"类型 kind: {kinds.get(m.doc_type, shown(m.doc_type))} / {scopes.get(m.scope, shown(m.scope))} / {shown(m.admin_level)}",
+        f"单位 units: {shown('、'.join(m.units)) or '—'}",
         "",
         "表格 tables:",
     ]
     for t in document.tables:
-        lines.append(f"  {t.table_id:48} {t.row_count:4} 行 rows  第 {t.page} 页 line {t.line}  {t.title}")
+        lines.append(f"  {t.table_id:48} {t.row_count:4} 行 rows  第 {t.page} 页 line {t.line}  {shown(t.title)}")
     lines.append(f"项目 projects: {len(document.projects)}   绩效指标 targets: {len(document.targets)}")
     counts = Counter(c.status for c in document.checks)
     rounding = sum(c.outcome == "rounding" for c in document.checks)
@@ -82,11 +99,11 @@ def as_text(document: Document) -> str:
     for c in document.checks:
         if c.status == "fail":
             lines.append(
-                f"  ✗ {c.check} {c.code} {c.measure}: 应为 expected {_number(c.expected)}, 实为 actual {_number(c.actual)} — {c.message}"
+                f"  ✗ {shown(c.check)} {shown(c.code)} {shown(c.measure)}: 应为 expected {_number(c.expected)}, 实为 actual {_number(c.actual)} — {shown(c.message)}"
             )
     if document.problems:
         lines += ["", "问题 problems:"]
         for p in document.problems:
             where = f"第 {p.page} 页 line {p.line}" if p.line else ""
-            lines.append(f"  [{p.severity}] {p.table} {where} {p.reason}")
+            lines.append(f"  [{p.severity}] {shown(p.table)} {where} {shown(p.reason)}")
     return "\n".join(lines) + "\n"

@@ -4,7 +4,8 @@
     python scripts/ci/changed_documents.py --base origin/main [--head HEAD]
 
 Compares HEAD with its merge base with BASE (what a pull request changes), keeps the files
-under source_docs/ that are documents (.pdf, .txt, .md) and maps a changed metadata file
+under source_docs/ that are documents (.pdf, .txt, .md, .markdown, .text: every kind the build
+reads) and maps a changed metadata file
 (`<stem>.meta.toml`) to the document it describes. Deleted documents are left out: there is
 nothing left to check. A metadata file whose document does not exist is reported on stderr
 and makes the exit status 1 (it would be silently ignored by the build).
@@ -19,8 +20,10 @@ import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 
+from ci_text import shown
+
 SOURCE_DIR = "source_docs"
-DOCUMENT_SUFFIXES = (".pdf", ".txt", ".md")
+DOCUMENT_SUFFIXES = (".pdf", ".txt", ".md", ".markdown", ".text")  # as yibao.extract.DOCUMENT_SUFFIXES
 META_SUFFIX = ".meta.toml"
 
 
@@ -110,12 +113,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except subprocess.CalledProcessError as exc:
         print(f"git failed: {exc.stderr.strip() or exc}", file=sys.stderr)
         return 2
-    end = "\0" if args.null else "\n"
-    sys.stdout.write("".join(doc + end for doc in docs))
+    if args.null:
+        sys.stdout.write("".join(doc + "\0" for doc in docs))
+    else:  # one a line: a name holding a line break (or a control character) is shown escaped
+        sys.stdout.write("".join(shown(doc) + "\n" for doc in docs))
     for meta in orphans:
         print(
-            f"{meta}: metadata file without a document beside it "
-            f"(expected {meta[: -len(META_SUFFIX)]}.pdf, .txt or .md)",
+            f"{shown(meta)}: metadata file without a document beside it "
+            f"(expected {shown(meta[: -len(META_SUFFIX)])}.pdf, .txt, .md, .markdown or .text)",
             file=sys.stderr,
         )
     return 1 if orphans else 0

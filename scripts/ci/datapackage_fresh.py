@@ -4,8 +4,11 @@
     python scripts/ci/datapackage_fresh.py              # compare the working tree's datapackage/
     python scripts/ci/datapackage_fresh.py --rev HEAD   # compare datapackage/ as committed in HEAD
 
-Rebuilds the package with `build.py data --sources source_docs --out <tmp>` and compares it
-file by file with datapackage/ (like `diff -r`). Prints which files differ (with the first lines
+Rebuilds the package with `build.py data --sources source_docs --out <tmp> --published <the
+committed package>` (a conflict keeps the document the committed package publishes, as a build
+into datapackage/ does) and compares it file by file with datapackage/ (like `diff -r`). What
+it prints of the CSVs is escaped: a value from a document cannot start a line or a workflow
+command. Prints which files differ (with the first lines
 of each difference) and exits 1 when they differ, 0 when they are the same, 2 when the
 package could not be built. With $GITHUB_STEP_SUMMARY set, a short section is appended there.
 Standard library only.
@@ -25,6 +28,8 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ci_text import md_code, shown, untrusted_output
 
 PACKAGE_DIR = "datapackage"
 SOURCE_DIR = "source_docs"
@@ -51,9 +56,11 @@ def default_python(root: Path) -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
-def rebuild(root: Path, python: str, out: Path) -> subprocess.CompletedProcess[str]:
+def rebuild(root: Path, python: str, out: Path, published: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Write a fresh package into OUT with the repository's build.py."""
     command = [python, "build.py", "data", "--sources", SOURCE_DIR, "--out", str(out)]
+    if published is not None and (published / "documents.csv").is_file():
+        command += ["--published", str(published)]
     return subprocess.run(
         command,
         cwd=root,
@@ -128,6 +135,10 @@ def describe(result: Comparison, committed: Path, rebuilt: Path) -> list[str]:
     return lines
 
 
+def shown_lines(text: str) -> str:
+    return "\n".join(shown(line) for line in text.split("\n"))
+
+
 def summary_markdown(result: Comparison) -> str:
     if result.same:
         return f"## `{PACKAGE_DIR}/` is up to date\n\nIt is exactly what the sources produce.\n"
@@ -142,7 +153,7 @@ def summary_markdown(result: Comparison) -> str:
         "| file | |",
         "| --- | --- |",
     ]
-    lines += [f"| `{PACKAGE_DIR}/{p}` | {what} |" for p, what in rows]
+    lines += [f"| {md_code(f'{PACKAGE_DIR}/{p}')} | {what} |" for p, what in rows]
     return "\n".join(lines) + "\n"
 
 
@@ -163,26 +174,28 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def check(root: Path, python: str, rev: str | None, work: Path) -> int:
     rebuilt = work / "rebuilt"
-    proc = rebuild(root, python, rebuilt)
+    committed = extract_committed(root, rev, work / "committed") if rev else root / PACKAGE_DIR
+    proc = rebuild(root, python, rebuilt, committed)
     if not (rebuilt / "datapackage.json").exists():
         print(
             f"build.py data wrote no datapackage.json (exit {proc.returncode}):",
             file=sys.stderr,
         )
-        print(proc.stderr.strip()[-4000:] or proc.stdout.strip()[-4000:], file=sys.stderr)
+        with untrusted_output():
+            print(shown_lines(proc.stderr.strip()[-4000:] or proc.stdout.strip()[-4000:]), file=sys.stderr)
         return 2
     if proc.returncode != 0:
         print(
             f"note: build.py data exited {proc.returncode} (a document could not be read); comparing what it wrote",
             file=sys.stderr,
         )
-    committed = extract_committed(root, rev, work / "committed") if rev else root / PACKAGE_DIR
     result = compare(committed, rebuilt)
     append_summary(summary_markdown(result))
     if result.same:
         print(f"{PACKAGE_DIR}/ is up to date")
         return 0
-    print("\n".join(describe(result, committed, rebuilt)))
+    with untrusted_output():
+        print("\n".join(shown(line) for line in describe(result, committed, rebuilt)))
     print(
         f"{PACKAGE_DIR}/ differs from what the sources produce: run `bash scripts/build.sh` "
         f"(or `python build.py data`) and commit {PACKAGE_DIR}/",

@@ -8,13 +8,18 @@
 The report goes to the file named by --summary or $GITHUB_STEP_SUMMARY (appended, as GitHub
 Actions expects) and a short plain-text version to stdout. Exit status: 0 when every document
 was read (status ok or partial; failed checks are published, they do not fail the job), 1 when
-a document could not be read or a metadata file has no document, 2 for a usage error.
-Standard library only.
+a document could not be read, would not be published (it claims the bureau, year and kind of
+a document already published: the published one stays) or a metadata file has no document, 2 for
+a usage error. Every value from a document or a file name is escaped: in the summary it is text,
+never Markdown or HTML; in the log it cannot start a line or form a workflow command (see
+ci_text.py). Standard library only.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import subprocess
@@ -25,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import changed_documents
+from ci_text import command_data, command_property, md_code, md_fence, md_text, on_github, shown, untrusted_output
 
 CHECK_TIMEOUT_S = 900
 SUMMARY_LIMIT = 900_000  # GitHub keeps at most 1 MiB of step summary per step
@@ -48,9 +54,12 @@ class Result:
 
     path: str
     report: Json = field(default_factory=dict)
+    conflict: bool = False  # read, but another file is already published for its doc_id
 
     @property
     def status(self) -> str:
+        if self.conflict:
+            return "conflict"
         return str(self.report.get("status") or "error")
 
     @property
@@ -116,18 +125,23 @@ def run_check(root: Path, python: str, path: str) -> Result:
 
 
 def cell(value: object) -> str:
-    """Text safe inside a Markdown table cell."""
+    """Text safe inside a Markdown table cell: never markup, never a second cell or line."""
     if value is None or value == "":
         return ""
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "&#124;")):
-        text = text.replace(char, entity)
-    return text
+    return md_text(value)
+
+
+class Code(str):
+    """A value already rendered as inline code (not escaped again by `table`)."""
+
+
+def code(value: object) -> Code:
+    return Code(md_code(value))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + " --- |" * len(headers)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(v if isinstance(v, Code) else cell(v) for v in row) + " |" for row in rows]
     return [*lines, ""]
 
 
@@ -154,7 +168,7 @@ def overview(results: Sequence[Result]) -> list[str]:
         rows.append(
             (
                 f"{STATUS_ICON.get(r.status, '❌')} {r.status}",
-                f"`{r.path}`",
+                code(r.path),
                 rep.get("bureau"),
                 rep.get("fiscal_year"),
                 kind(rep) if r.readable else "",
@@ -259,9 +273,11 @@ def problems_section(rep: Json) -> list[str]:
 
 def document_section(result: Result, detail: int = FULL) -> list[str]:
     icon = STATUS_ICON.get(result.status, "❌")
-    lines = [f"### {icon} `{result.path}` — {result.status}", ""]
+    lines = [f"### {icon} {md_code(result.path)} — {md_text(result.status)}", ""]
+    if result.conflict:
+        return [*lines, "**This document would not be published.** Reason:", "", *md_fence(result.error), ""]
     if not result.readable:
-        return [*lines, "**This document could not be read.** Reason:", "", "```text", result.error, "```", ""]
+        return [*lines, "**This document could not be read.** Reason:", "", *md_fence(result.error), ""]
     lines += identity(result)
     if detail > BRIEF:
         lines += tables_section(result.report) + checks_section(result, detail)
@@ -273,7 +289,10 @@ def orphan_section(orphans: Sequence[str]) -> list[str]:
     if not orphans:
         return []
     lines = ["### ❌ Metadata files without a document", ""]
-    lines += [f"- `{m}`: no `.pdf`, `.txt` or `.md` with the same name beside it" for m in orphans]
+    lines += [
+        f"- {md_code(m)}: no `.pdf`, `.txt`, `.md`, `.markdown` or `.text` with the same name beside it"
+        for m in orphans
+    ]
     return [*lines, ""]
 
 
@@ -284,7 +303,7 @@ def markdown(results: Sequence[Result], orphans: Sequence[str], detail: int = FU
     bad = [r for r in results if not r.readable]
     if bad or orphans:
         lines += [
-            f"**{len(bad) + len(orphans)} file(s) cannot be used — see below.**",
+            f"**{len(bad) + len(orphans)} file(s) cannot be used or would not be published — see below.**",
             "",
         ]
     lines += overview(results) if results else []
@@ -314,24 +333,22 @@ def plain_lines(results: Sequence[Result]) -> list[str]:
         rep = r.report
         if r.readable:
             lines.append(
-                f"{r.status:8} {r.path}: {rep.get('bureau')} {rep.get('fiscal_year')} "
-                f"{rep.get('doc_type')}/{rep.get('scope')}, "
+                f"{shown(r.status):8} {shown(r.path)}: {shown(rep.get('bureau'))} {shown(rep.get('fiscal_year'))} "
+                f"{shown(rep.get('doc_type'))}/{shown(rep.get('scope'))}, "
                 f"{len(rep.get('tables') or [])} tables, {len(r.checks('pass'))} checks passed, "
                 f"{len(r.checks('fail'))} failed, {len(rep.get('problems') or [])} problems"
             )
+        elif r.conflict:
+            lines.append(f"conflict {shown(r.path)}: not published: {shown(r.error)}")
         else:
-            lines.append(f"error    {r.path}: cannot be read: {r.error}")
+            lines.append(f"error    {shown(r.path)}: cannot be read: {shown(r.error)}")
     return lines
 
 
 def annotate(path: str, message: str) -> str:
     """A GitHub Actions `::error` workflow command (escaped as the runner expects)."""
 
-    def esc(text: str) -> str:
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    prop = esc(path).replace(":", "%3A").replace(",", "%2C")
-    return f"::error file={prop}::{esc(message)}"
+    return f"::error file={command_property(path)}::{command_data(message)}"
 
 
 def write_summary(target: Path | None, text: str) -> None:
@@ -343,12 +360,15 @@ def write_summary(target: Path | None, text: str) -> None:
 
 def complain(results: Sequence[Result], orphans: Sequence[str]) -> int:
     """Print why the job fails (stderr, and annotations on GitHub); return the exit status."""
-    on_github = os.environ.get("GITHUB_ACTIONS") == "true"
-    messages = [(r.path, f"cannot be read: {r.error}") for r in results if not r.readable]
+    messages = [
+        (r.path, f"{'not published' if r.conflict else 'cannot be read'}: {r.error}") for r in results if not r.readable
+    ]
     messages += [(m, "metadata file without a document beside it") for m in orphans]
-    for path, message in messages:
-        print(f"{path}: {message}", file=sys.stderr)
-        if on_github:
+    with untrusted_output():
+        for path, message in messages:
+            print(f"{shown(path)}: {shown(message)}", file=sys.stderr)
+    if on_github():  # our own annotations, outside the region where commands are ignored
+        for path, message in messages:
             print(annotate(path, message))
     if messages:
         print(
@@ -356,6 +376,64 @@ def complain(results: Sequence[Result], orphans: Sequence[str]) -> int:
             file=sys.stderr,
         )
     return 1 if messages else 0
+
+
+# ---------------------------------------------------------------- conflicts with what is published
+
+
+def _from_cell(value: str) -> str:
+    """A package CSV cell → its value (the package puts ' before formula-like text)."""
+    import re
+
+    return value[1:] if len(value) > 2 and re.match(r"'+(?:[=+\-@\t\r]|[ \u3000]+[=+\-@])", value) else value
+
+
+def published_documents(root: Path, base: str | None, head: str) -> dict[str, str]:
+    """doc_id → source_file of each document the published package holds and that is still
+    there after this change: the package of the merge base with BASE (what is on main), or the
+    working tree's datapackage/ when no base is given."""
+    if base:
+        merge = changed_documents.merge_base(root, base, head)
+        try:
+            text = changed_documents.git(root, "show", f"{merge}:datapackage/documents.csv")
+        except subprocess.CalledProcessError:
+            return {}
+        present = changed_documents.files_at(root, head)
+    else:
+        path = root / "datapackage" / "documents.csv"
+        if not path.is_file():
+            return {}
+        text = path.read_text(encoding="utf-8-sig")
+        present = None
+    rows = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    published: dict[str, str] = {}
+    for row in rows:
+        doc_id, source = _from_cell(row.get("doc_id") or ""), _from_cell(row.get("source_file") or "")
+        if not doc_id or not source or (row.get("status") or "") == "error":
+            continue
+        still_there = source in present if present is not None else (root / source).is_file()
+        if still_there:
+            published[doc_id] = source
+    return published
+
+
+def mark_conflicts(results: Sequence[Result], published: dict[str, str]) -> None:
+    """A document claiming the doc_id (bureau, year, kind) of a published document under another
+    path would not be published: the published one stays. Said in the report, and the job fails."""
+    for result in results:
+        doc_id = str(result.report.get("doc_id") or "")
+        other = published.get(doc_id)
+        if result.status in {"ok", "partial"} and other and other != result.path:
+            result.conflict = True
+            result.report = {
+                **result.report,
+                "error": (
+                    f"冲突：已发布的 {other} 已是同一发布单位、年度和类型（{doc_id}）的文件，本文件不会被收录，"
+                    f"已发布的保持不变 (conflict: the published {other} is already this bureau, year and kind; this "
+                    f"file would not be published and the published one stays — to correct it, replace {other} "
+                    f"itself; otherwise correct this file's metadata)"
+                ),
+            }
 
 
 # ---------------------------------------------------------------- command line
@@ -407,10 +485,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     python = args.python or default_python(args.root)
     results = [run_check(args.root, python, doc) for doc in docs]
+    try:
+        published = published_documents(args.root, args.base, args.head)
+    except (OSError, subprocess.CalledProcessError, csv.Error, UnicodeDecodeError):
+        published = {}
+    mark_conflicts(results, published)
     env_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     summary = args.summary or (Path(env_summary) if env_summary else None)
     write_summary(summary, report_text(results, orphans))
-    print("\n".join(plain_lines(results)) or "no document to check")
+    with untrusted_output():
+        print("\n".join(plain_lines(results)) or "no document to check")
     return complain(results, orphans)
 
 

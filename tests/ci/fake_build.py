@@ -131,6 +131,7 @@ def main() -> int:
     data_p = sub.add_parser("data")
     data_p.add_argument("--sources", default="source_docs")
     data_p.add_argument("--out", default="datapackage")
+    data_p.add_argument("--published")  # the real build's conflict reference; nothing to do here
     args = parser.parse_args()
     if args.command == "check":
         return check(args.file, args.json)

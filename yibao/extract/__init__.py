@@ -1,12 +1,16 @@
 """Stage 1 — extract: any source file → SourceText (pages → lines, with page and line numbers).
 
-Text and Markdown files may be UTF-8 or GB18030/GBK (detected, not assumed); PDFs go through
-pdfplumber (`yibao.pdf`). Whatever cannot be read raises `UnreadableDocument` with a reason.
+Text and Markdown files may be UTF-8 or GB18030/GBK (detected, not assumed); PDFs are checked
+first (`pdf_safety`: reference cycles, decompression and text-object bombs, active content) and
+then go through pdfplumber (`pdf`). Whatever cannot be read raises `UnreadableDocument` with a
+reason, a file that vanished or cannot be opened included.
 """
 
 from __future__ import annotations
 
+import errno
 import re
+import stat
 from pathlib import Path
 
 from yibao.model import Line, SourceText
@@ -22,7 +26,25 @@ _BOLD = re.compile(r"\*\*(\S(?:.*?\S)?)\*\*")
 
 
 def read_source(path: Path) -> SourceText:
-    size = path.stat().st_size
+    try:
+        return _read_source(path)
+    except OSError as error:
+        raise file_error(error) from error
+
+
+def file_error(error: OSError) -> UnreadableDocument:
+    """An operating-system error on a source file → the reason a contributor reads."""
+    detail = error.strerror or type(error).__name__
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return UnreadableDocument("file.vanished", error=detail)
+    return UnreadableDocument("file.unreadable", error=detail)
+
+
+def _read_source(path: Path) -> SourceText:
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableDocument("file.not_regular")  # a pipe would block the reader for ever
+    size = info.st_size
     if size == 0:
         raise UnreadableDocument("file.empty")
     if size > MAX_FILE_BYTES:
@@ -30,8 +52,12 @@ def read_source(path: Path) -> SourceText:
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
         from .pdf import read_pdf  # imported here so text-only runs need no PDF stack
+        from .pdf_safety import inspect_pdf
 
-        return pages_to_source(read_pdf(path))
+        inspection = inspect_pdf(path)  # before any PDF library parses it
+        source = pages_to_source(read_pdf(path))
+        source.active_content = tuple(inspection.active)
+        return source
     if suffix in TEXT_SUFFIXES:
         return text_to_source(decode_text(path.read_bytes()))
     raise UnreadableDocument("file.unsupported_type", suffix=suffix or "(无扩展名)")

@@ -18,5 +18,7 @@ def doc_id(metadata: Metadata) -> str:
 
 def document_id(document: Document) -> str:
     if document.error or not document.metadata.bureau or not document.metadata.fiscal_year:
-        return f"error-{document.sha256[:12]}"
+        # a file that vanished or could not be read has no hash: its name stands in
+        key = document.sha256 or hashlib.sha256(document.source_file.encode("utf-8")).hexdigest()
+        return f"error-{key[:12]}"
     return doc_id(document.metadata)

@@ -53,3 +53,4 @@ class SourceText:
     pages: int
     grids: dict[str, Grid] = field(default_factory=dict)
     ocr_pages: tuple[int, ...] = ()  # pages read by OCR (no usable text layer)
+    active_content: tuple[str, ...] = ()  # PDF only: javascript, launch_action, attachment, … (pdf_safety)

@@ -11,11 +11,8 @@ import csv
 import dataclasses
 import io
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+import os  # noqa: F401 - tests patch yibao.package.os.replace (used by output.swap_in)
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -24,6 +21,9 @@ from typing import Any
 from yibao.derive.key_figures import KEY_FIGURES
 from yibao.model import Document
 from yibao.model.ids import bureau_id, document_id
+from yibao.output import atomic_folder, swap_in  # noqa: F401 - swap_in re-exported
+from yibao.package.cells import RULE as FORMULA_RULE
+from yibao.package.cells import to_cell
 from yibao.reference import load_data, measures
 
 Row = dict[str, Any]
@@ -131,7 +131,7 @@ def csv_bytes(name: str, rows: list[Row]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(fields)
     for row in rows:
-        writer.writerow([_text(row.get(f)) for f in fields])
+        writer.writerow([to_cell(_text(row.get(f))) for f in fields])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -178,7 +178,7 @@ def descriptor(rows: dict[str, list[Row]], name: str, title: str) -> dict[str, A
         "profile": "data-package",
         "name": name,
         "title": title,
-        "description": "医疗保障局部门预决算公开数据：按原文金额（万元）整理，附勾稽核对结果。Budget disclosures of China's medical-insurance bureaus, amounts as printed (10,000 yuan), with the results of accounting checks.",
+        "description": "医疗保障局部门预决算公开数据：按原文金额（万元）整理，附勾稽核对结果。Budget disclosures of China's medical-insurance bureaus, amounts as printed (10,000 yuan), with the results of accounting checks. 以 = + - @ 等开头的文本单元格前加一个单引号，以免电子表格执行公式（见 x-csv-formula-escaping）。Text cells that a spreadsheet would run as a formula (beginning with = + - @ …) carry one leading single quote (see x-csv-formula-escaping).",
         "licenses": [LICENSE],
         "sources": sources,
         "resources": [
@@ -196,6 +196,7 @@ def descriptor(rows: dict[str, list[Row]], name: str, title: str) -> dict[str, A
             for resource in RESOURCE_ORDER
         ],
         "model": fiscal_model(doc_types),
+        "x-csv-formula-escaping": FORMULA_RULE,
         "x-measures": {k: v for k, v in measures()["measures"].items()},
     }
 
@@ -266,39 +267,3 @@ def write_all(out: Path, documents: list[Document], rejected: list[Row]) -> None
             single = merge([rows])
             title = f"{rows['documents'][0]['bureau']} {rows['documents'][0]['fiscal_year']}"
             write_package(folder / "documents" / did, single, f"yibao-{did}", title)
-
-
-@contextmanager
-def atomic_folder(target: Path) -> Iterator[Path]:
-    """Yield a temporary folder; on success it replaces `target`, on failure it is removed and
-    `target` is left as it was. Leftovers of a killed build (hidden `.<name>.building-*` and
-    `.<name>.previous-*` folders beside the target) never replace it; the next build removes them."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for leftover in target.parent.glob(f".{target.name}.building-*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
-        yield temporary
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-    swap_in(temporary, target)
-
-
-def swap_in(new: Path, target: Path) -> None:
-    """Replace `target` by `new` with two renames; if the second fails, the old one goes back."""
-    previous = target.with_name(f".{target.name}.previous-{os.getpid()}")
-    had_target = target.exists()
-    if had_target:
-        os.replace(target, previous)
-    try:
-        os.replace(new, target)
-    except BaseException:
-        if had_target:
-            os.replace(previous, target)
-        shutil.rmtree(new, ignore_errors=True)
-        raise
-    # this build's previous package, and any a killed build left between its two renames
-    for old in target.parent.glob(f".{target.name}.previous-*"):
-        shutil.rmtree(old, ignore_errors=True)

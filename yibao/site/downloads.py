@@ -11,6 +11,8 @@ from pathlib import Path
 
 import plotly
 
+from yibao.package.cells import to_cell
+
 from .package import Row
 
 ZIP_DATE = (2000, 1, 1, 0, 0, 0)
@@ -20,7 +22,7 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
     """UTF-8 with BOM (Chinese Excel opens it), `\\n` line ends, like the package's own CSV."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows([[to_cell("" if cell is None else str(cell)) for cell in row] for row in rows])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -81,11 +83,19 @@ def copy_document_packages(package_dir: Path, data_dir: Path, file_ids: dict[str
     return copied
 
 
-def copy_sources(package_dir: Path, data_dir: Path, documents: list[Row], file_ids: dict[str, str]) -> dict[str, str]:
+def copy_sources(
+    package_dir: Path, data_dir: Path, documents: list[Row], file_ids: dict[str, str]
+) -> tuple[dict[str, str], set[str]]:
     """Serve each source document from the site itself (doc_id → path under docs/), so a reader
     can check every figure against the file it was read from. `source_file` is relative to the
-    repository, which holds the data package."""
-    copied = {}
+    repository, which holds the data package.
+
+    Text is always served as plain text (`.txt`), never as a page or HTML. A PDF is served only
+    when it carries no active content (JavaScript, launch actions, attachments, forms that submit:
+    `yibao.extract.pdf_safety`) and passes its pre-checks; otherwise it is withheld (the second
+    value: doc_ids) and the page links the bureau's original address instead."""
+    copied: dict[str, str] = {}
+    withheld: set[str] = set()
     root = package_dir.resolve().parent
     for document in sorted(documents, key=lambda d: d.get("doc_id", "")):
         doc_id, source_file = document.get("doc_id", ""), document.get("source_file", "")
@@ -93,11 +103,29 @@ def copy_sources(package_dir: Path, data_dir: Path, documents: list[Row], file_i
         if doc_id not in file_ids or not source_file or not source.is_file():
             continue
         suffix = source.suffix.lower()
-        # a Markdown source is served as text, not rendered as a page of the site
-        relative = f"data/sources/{file_ids[doc_id]}{suffix}{'.txt' if suffix in ('.md', '.markdown') else ''}"
-        write_bytes(data_dir.parent / relative, source.read_bytes())
+        data = source.read_bytes()
+        if suffix == ".pdf" and not servable_pdf(data):
+            withheld.add(doc_id)
+            continue
+        # a text source is served as text: never rendered as a page of the site, never as HTML
+        relative = f"data/sources/{file_ids[doc_id]}{suffix if suffix in ('.pdf', '.txt') else suffix + '.txt'}"
+        write_bytes(data_dir.parent / relative, data)
         copied[doc_id] = relative
-    return copied
+    return copied, withheld
+
+
+def servable_pdf(data: bytes) -> bool:
+    """Whether a PDF may be served as it came: no active content, no structure that a reader
+    would loop or explode on."""
+    from yibao.extract.pdf_safety import RawScan
+    from yibao.model.errors import UnreadableDocument
+
+    scan = RawScan(data)
+    try:
+        scan.run()
+    except UnreadableDocument:
+        return False
+    return not scan.active and data.lstrip().startswith(b"%PDF-")
 
 
 def plotly_js_source() -> Path:

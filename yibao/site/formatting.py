@@ -20,7 +20,10 @@ from markupsafe import Markup
 # written as a numeric character reference: the browser shows the character, but no Markdown
 # inline pattern (links, emphasis, attr_list `{: …}`, autolinks, tables `|`) can match it.
 _MARKUP_CHARACTERS = frozenset("\\`*_{}[]()#+-.!|<>&\"'~:=^$%@/;")
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u2028\u2029]")
+# C0 and C1 controls (YAML refuses U+0080–U+009F: one of them in a title broke the page's front
+# matter, and the page was then rendered without it), line separators, bidirectional overrides
+# and isolates (text shown in another order than it is), non-characters and lone surrogates.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u2028-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
 _WHITE_SPACE = re.compile(r"\s+")
 _FULL_WIDTH_FOR_TITLE = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,80}$")
@@ -49,7 +52,9 @@ def title_text(text: object) -> str:
 
 
 def front_matter_title(text: object) -> Markup:
-    """Untrusted text as a YAML scalar for a `title:` line (JSON strings are valid YAML)."""
+    """Untrusted text as a YAML scalar for a `title:` line (JSON strings are valid YAML, and
+    `one_line` leaves only characters YAML accepts); `generate` parses every page's front
+    matter back before writing it."""
     return Markup(json.dumps(title_text(text), ensure_ascii=False))
 
 

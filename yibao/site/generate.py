@@ -165,11 +165,13 @@ class SiteWriter:
         self.check_reference = check_reference() | descriptor_check_reference(package.descriptor)
         self.document_packages: dict[str, str] = {}
         self.source_copies: dict[str, str] = {}
+        self.sources_withheld: set[str] = set()
 
     # -- writing
 
     def write_page(self, page: str, template: str, **context: Any) -> None:
         text = self.env.get_template(template).render(link=self.linker(page), page_path=page, **context)
+        check_front_matter(page, text)
         downloads.write_bytes(self.docs_dir / page, text.encode("utf-8"))
 
     def linker(self, page: str) -> Callable[[str], str]:
@@ -196,7 +198,9 @@ class SiteWriter:
         downloads.write_package_zip(package_dir, data_dir / ZIP_NAME, "open-yibao-budgets")
         file_ids = {view.doc_id: view.file_id for bureau in self.bureaus for view in bureau.documents}
         self.document_packages = downloads.copy_document_packages(package_dir, data_dir, file_ids)
-        self.source_copies = downloads.copy_sources(package_dir, data_dir, self.package.rows("documents"), file_ids)
+        self.source_copies, self.sources_withheld = downloads.copy_sources(
+            package_dir, data_dir, self.package.rows("documents"), file_ids
+        )
         per_document = [
             ("line_items", ROWS_CSV_DIR, self.line_items),
             ("checks", CHECKS_CSV_DIR, self.package.by_doc("checks")),
@@ -265,6 +269,7 @@ class SiteWriter:
             "printed": printed_tables(self.tables.get(view.doc_id, []), items, self.measure_labels),
             "rows_csv": self.document_csv(view, "line_items", ROWS_CSV_DIR),
             "source_href": self.source_copies.get(view.doc_id, ""),
+            "source_withheld": view.doc_id in self.sources_withheld,
             "document_package": (
                 f"data/documents/{self.document_packages[view.doc_id]}/datapackage.json"
                 if view.doc_id in self.document_packages
@@ -443,6 +448,20 @@ class SiteWriter:
             license=license_of(self.package.descriptor),
             document_count=len(self.package.documents()),
         )
+
+
+class UnsafePage(RuntimeError):
+    """A generated page whose front matter MkDocs would not read: never written."""
+
+
+def check_front_matter(page: str, text: str) -> None:
+    """Read the page's front matter back as MkDocs does: a page whose front matter does not
+    parse is rendered without it (its title line becomes Markdown), so it is refused here."""
+    from mkdocs.utils import meta
+
+    _, data = meta.get_data(text)
+    if not isinstance(data, dict) or not isinstance(data.get("title"), str) or not data["title"]:
+        raise UnsafePage(f"{page}: the generated front matter does not parse")
 
 
 def check_groups(checks: list[Row]) -> list[dict[str, Any]]:

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from yibao.package.cells import from_cell
+
 RESOURCE_NAMES = (
     "documents",
     "tables",
@@ -74,8 +76,13 @@ class SitePackage:
 
 
 def read_csv(path: Path) -> list[Row]:
+    """Rows as written, with the package's formula escaping undone (`'=…` → `=…`): the pages
+    show the text as printed, and the site's own CSVs escape it again."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        return [{key: (value or "") for key, value in row.items() if key is not None} for row in csv.DictReader(handle)]
+        return [
+            {key: from_cell(value or "") for key, value in row.items() if key is not None}
+            for row in csv.DictReader(handle)
+        ]
 
 
 def _primary_key(resource: dict[str, Any]) -> list[str]:
