@@ -15,6 +15,7 @@ from yibao.derive.key_figures import key_figures
 from yibao.extract import read_source
 from yibao.extract.sidecar import metadata_file as sidecar_file
 from yibao.extract.sidecar import read_overrides
+from yibao.messages import say
 from yibao.model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
 from yibao.model.errors import MetadataError, UnreadableDocument
 from yibao.normalise.classified import read_classified
@@ -57,6 +58,9 @@ def parse_document(path: Path, display_name: str) -> Document:
         document.error = f"读取时出现意外错误 (unexpected error while reading): {type(error).__name__}: {error}"
         return document
     document.pages = source.pages
+    if source.ocr_pages:  # every amount on them is a reading to be confirmed by the identities
+        pages = ", ".join(str(page) for page in source.ocr_pages)
+        document.problems.append(Problem("warning", say("ocr.pages_read", pages=pages)))
     document.metadata = meta.apply_overrides(meta.infer(source), overrides)
     try:
         read_tables(document, source)

@@ -1,7 +1,8 @@
 """Stage 1 — extract: any source file → SourceText (pages → lines, with page and line numbers).
 
 Text and Markdown files may be UTF-8 or GB18030/GBK (detected, not assumed); PDFs go through
-pdfplumber (`yibao.pdf`). Whatever cannot be read raises `UnreadableDocument` with a reason.
+pdfplumber (`yibao.pdf`), and their scanned pages through OCR (`yibao.extract.ocr`: those lines say
+`ocr=True`). Whatever cannot be read raises `UnreadableDocument` with a reason.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ def read_source(path: Path) -> SourceText:
         raise UnreadableDocument("file.too_large", size=size, limit=MAX_FILE_BYTES)
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
+        from .ocr import ScanReader
         from .pdf import read_pdf  # imported here so text-only runs need no PDF stack
 
-        return pages_to_source(read_pdf(path))
+        scans = ScanReader()
+        pages = read_pdf(path, scans=scans)
+        return pages_to_source(pages, ocr_pages=tuple(scans.pages))
     if suffix in TEXT_SUFFIXES:
         return text_to_source(decode_text(path.read_bytes()))
     raise UnreadableDocument("file.unsupported_type", suffix=suffix or "(无扩展名)")
@@ -98,11 +102,13 @@ def text_to_source(text: str) -> SourceText:
     return SourceText(lines=lines, pages=page)
 
 
-def pages_to_source(pages: list[list[str]]) -> SourceText:
+def pages_to_source(pages: list[list[str]], ocr_pages: tuple[int, ...] = ()) -> SourceText:
+    """Pages of lines → SourceText; the lines of `ocr_pages` (1-based) were read by OCR."""
     lines: list[Line] = []
     number = 0
     for page_no, page_lines in enumerate(pages, start=1):
         for raw in page_lines:
             number += 1
-            lines.append(Line(page=page_no, number=number, text=clean_line(raw).strip(" ")))
-    return SourceText(lines=lines, pages=len(pages))
+            text = clean_line(raw).strip(" ")
+            lines.append(Line(page=page_no, number=number, text=text, ocr=page_no in ocr_pages))
+    return SourceText(lines=lines, pages=len(pages), ocr_pages=ocr_pages)
