@@ -204,6 +204,7 @@ def test_real_scan_sentences(beijing: SourceText) -> None:
     assert "2026年度收入预算101,673.03万元" in text
     assert "基本支出预算38,197.01万元" in text
     assert "增长2.7%" in text
+    assert "（二）本年其他资金收入0万元" in text  # OCR reads this 0 as 〇: clean_text puts it back
     assert "2026年北京市政务服务和数据管理局机关运行经费财" in text
 
 
@@ -333,6 +334,8 @@ def _shanghai_image() -> tuple[object, float]:
         ("3. 15", "3.15"),
         ("3．15", "3.15"),
         ("１２3", "123"),
+        ("本年其他资金收入〇万元", "本年其他资金收入0万元"),
+        ("二〇二六年预算五〇万元", "二〇二六年预算五〇万元"),  # written in Chinese numerals: kept
         ("本 年 收 入 合 计", "本年收入合计"),
         ("1. 2026年", "1. 2026年"),  # a numbered item before a year is no amount
         ("第二部分 2026 年度", "第二部分 2026 年度"),

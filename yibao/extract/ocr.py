@@ -47,12 +47,14 @@ MIN_SCORE = 0.5
 THREADS = 2
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-# OCR artefacts inside amounts: '7, 099, 698', '3. 15', '17，541', '3．15', full-width digits.
+# OCR artefacts inside amounts: '7, 099, 698', '3. 15', '17，541', '3．15', full-width digits, 〇.
 _SPACE_AFTER_GROUP = re.compile(r"(?<=\d,)\s+(?=\d{3}(?!\d))")
 _SPACE_AFTER_POINT = re.compile(r"(?<=\d\.)\s+(?=\d{1,2}(?!\d))")
 _WIDE_GROUP = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
 _WIDE_POINT = re.compile(r"(?<=\d)．(?=\d)")
 _WIDE_DIGITS = re.compile("[０-９]")
+# '收入〇万元': the recogniser takes a lone 0 before a unit for the Chinese zero (二〇二六年 stays)
+_ZERO_AMOUNT = re.compile("(?<![〇零一二三四五六七八九十百千万亿两])〇(?=(?:万元|亿元|元))")
 _CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
 
@@ -221,9 +223,10 @@ def group_lines(words: list[OcrWord]) -> list[OcrLine]:
 def clean_text(text: str) -> str:
     """What the engine read → text as printed: amounts without the gaps OCR puts into them
     ('7, 099, 698' → '7,099,698', '17，541' → '17,541', '3. 15' → '3.15'), full-width digits
-    as digits, no spaces between two Chinese characters (letter-spaced print)."""
+    as digits, '〇万元' → '0万元', no spaces between two Chinese characters (letter-spaced print)."""
     text = _SPACES.sub(" ", text).strip()
     text = _WIDE_DIGITS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    text = _ZERO_AMOUNT.sub("0", text)
     text = _WIDE_GROUP.sub(",", text)
     text = _WIDE_POINT.sub(".", text)
     text = _SPACE_AFTER_GROUP.sub("", text)
