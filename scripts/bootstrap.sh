@@ -16,6 +16,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
+# OCR of scanned pages (rapidocr-onnxruntime, models inside the wheel) needs OpenCV, whose wheel
+# links the system's libGL and GLib: a bare Debian lacks them.
+if ! .venv/bin/python -c "import cv2" 2>/dev/null; then
+  sudo_cmd=""
+  [ "$(id -u)" = 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq libgl1 libglib2.0-0 >/dev/null
+fi
+
 # A Chromium or Chrome already on the machine (GitHub's runners ship google-chrome) is used as it
 # is; the browser tests find it through $CHROMIUM or the usual paths.
 have_browser() {

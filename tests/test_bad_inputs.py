@@ -188,7 +188,7 @@ UNREADABLE = {
     "zero-byte-pdf": ("bad/empty.pdf", FIXTURES / "bad" / "empty.pdf", r"empty file"),
     "truncated-pdf": ("bad/truncated.pdf", FIXTURES / "bad" / "truncated.pdf", r"truncated"),
     "encrypted-pdf": ("bad/encrypted.pdf", FIXTURES / "bad" / "encrypted.pdf", r"encrypted.*password"),
-    "scanned-pdf": ("bad/scanned.pdf", FIXTURES / "bad" / "scanned-image-only.pdf", r"no text layer"),
+    "scanned-pdf": ("bad/scanned.pdf", FIXTURES / "bad" / "scanned-blank-page.pdf", r"no text layer.*no usable"),
     "cid-garbage-pdf": ("bad/cid.pdf", FIXTURES / "bad" / "cid-garbage.pdf", r"\(cid:NN\)"),
     "not-a-budget-pdf": ("bad/notice.pdf", FIXTURES / "pdf" / "not-a-budget-notice.pdf", r"no budget table found"),
     "binary-named-txt": ("bad/binary.txt", FIXTURES / "bad" / "binary.txt", r"binary"),
@@ -261,7 +261,7 @@ def test_check_command_on_missing_file(tmp_path: Path) -> None:
 
 def test_build_command_exit_status_and_stderr(tmp_path: Path, baseline: Package) -> None:
     """The command line: exit 1, the bad file named on stderr, the good ones written."""
-    sources = make_sources(tmp_path, {"bad/scanned.pdf": (FIXTURES / "bad" / "scanned-image-only.pdf").read_bytes()})
+    sources = make_sources(tmp_path, {"bad/scanned.pdf": (FIXTURES / "bad" / "scanned-blank-page.pdf").read_bytes()})
     result = subprocess.run(
         [sys.executable, str(ROOT / "build.py"), "data", "--sources", str(sources), "--out", str(tmp_path / "out")],
         capture_output=True,

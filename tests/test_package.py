@@ -136,7 +136,7 @@ def test_check_command_json() -> None:
 
 
 def test_check_command_fails_on_an_unreadable_document() -> None:
-    result = _run("check", "tests/fixtures/bad/scanned-image-only.pdf")
+    result = _run("check", "tests/fixtures/bad/scanned-blank-page.pdf")
     assert result.returncode == 1
     assert "没有文本层" in result.stdout and "OCR" in result.stdout
 

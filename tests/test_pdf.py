@@ -213,7 +213,7 @@ def test_a_pdf_that_is_not_a_budget_still_reads() -> None:
     [
         ("empty.pdf", ["文件为空", "empty"]),
         ("encrypted.pdf", ["加密", "encrypted", "password"]),
-        ("scanned-image-only.pdf", ["没有文本层", "扫描件", "OCR", "no text layer"]),
+        ("scanned-blank-page.pdf", ["没有文本层", "扫描件", "OCR", "no text layer"]),
         ("truncated.pdf", ["截断", "truncated"]),
         ("cid-garbage.pdf", ["(cid:NN)", "ToUnicode"]),
         ("binary.txt", ["不是 PDF", "not a PDF"]),

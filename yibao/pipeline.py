@@ -79,6 +79,9 @@ def parse_document(path: Path, display_name: str) -> Document:
     if source.active_content:
         kinds = ", ".join(source.active_content)
         document.problems.append(Problem("warning", say("pdf.active_content", kinds=kinds)))
+    if source.ocr_pages:  # every amount on them is a reading to be confirmed by the identities
+        pages = ", ".join(str(page) for page in source.ocr_pages)
+        document.problems.append(Problem("warning", say("ocr.pages_read", pages=pages)))
     document.metadata = meta.apply_overrides(meta.infer(source), overrides)
     try:
         read_tables(document, source)

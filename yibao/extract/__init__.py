@@ -2,8 +2,9 @@
 
 Text and Markdown files may be UTF-8 or GB18030/GBK (detected, not assumed); PDFs are checked
 first (`pdf_safety`: reference cycles, decompression and text-object bombs, active content) and
-then go through pdfplumber (`pdf`). Whatever cannot be read raises `UnreadableDocument` with a
-reason, a file that vanished or cannot be opened included.
+then go through pdfplumber (`pdf`), their scanned pages through OCR (`ocr`: those lines say
+`ocr=True`). Whatever cannot be read raises `UnreadableDocument` with a reason, a file that
+vanished or cannot be opened included.
 """
 
 from __future__ import annotations
@@ -51,11 +52,14 @@ def _read_source(path: Path) -> SourceText:
         raise UnreadableDocument("file.too_large", size=size, limit=MAX_FILE_BYTES)
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
+        from .ocr import ScanReader
         from .pdf import read_pdf  # imported here so text-only runs need no PDF stack
         from .pdf_safety import inspect_pdf
 
         inspection = inspect_pdf(path)  # before any PDF library parses it
-        source = pages_to_source(read_pdf(path))
+        scans = ScanReader()
+        pages = read_pdf(path, scans=scans)
+        source = pages_to_source(pages, ocr_pages=tuple(scans.pages))
         source.active_content = tuple(inspection.active)
         return source
     if suffix in TEXT_SUFFIXES:
@@ -124,11 +128,13 @@ def text_to_source(text: str) -> SourceText:
     return SourceText(lines=lines, pages=page)
 
 
-def pages_to_source(pages: list[list[str]]) -> SourceText:
+def pages_to_source(pages: list[list[str]], ocr_pages: tuple[int, ...] = ()) -> SourceText:
+    """Pages of lines → SourceText; the lines of `ocr_pages` (1-based) were read by OCR."""
     lines: list[Line] = []
     number = 0
     for page_no, page_lines in enumerate(pages, start=1):
         for raw in page_lines:
             number += 1
-            lines.append(Line(page=page_no, number=number, text=clean_line(raw).strip(" ")))
-    return SourceText(lines=lines, pages=len(pages))
+            text = clean_line(raw).strip(" ")
+            lines.append(Line(page=page_no, number=number, text=text, ocr=page_no in ocr_pages))
+    return SourceText(lines=lines, pages=len(pages), ocr_pages=ocr_pages)

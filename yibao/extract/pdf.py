@@ -23,6 +23,8 @@ from typing import Any
 from yibao.model.errors import UnreadableDocument
 from yibao.text import is_cjk, join_text
 
+from .ocr import ScanReader
+
 # Stated limits. Work per page is bounded by these, and the whole document by MAX_SECONDS.
 # A 400-page disclosure reads in well under a minute (20–80 ms a page).
 MAX_SECONDS = 300.0
@@ -74,16 +76,18 @@ class Placed:
     text: str
 
 
-def read_pdf(path: Path, max_pages: int = 400) -> list[list[str]]:
+def read_pdf(path: Path, max_pages: int = 400, scans: ScanReader | None = None) -> list[list[str]]:
     """Pages → lines of text. Text outside ruled tables comes as lines in reading order (top to bottom, words joined
     with single spaces, consecutive CJK characters not split). Each row of a ruled table becomes ONE line whose
     cells are joined by '\t' (a cell's internal line breaks removed — join wrapped cell text without spaces for CJK,
     keep '3526.' + '22' → '3526.22'), an empty/None cell gives an empty string between tabs, so the position of every
     amount in the row is kept. Table rows and text lines are interleaved in page order (by their top coordinate), so a
-    table's title above it comes first. Call page.close() (or flush_cache) after each page to keep memory flat."""
+    table's title above it comes first. Call page.close() (or flush_cache) after each page to keep memory flat.
+
+    A page without a text layer (a scan) is read by OCR (`yibao.extract.ocr`); `scans` says which pages were."""
     check_file(path)
     try:
-        return _read_pages(path, max_pages)
+        return _read_pages(path, max_pages, ScanReader() if scans is None else scans)
     except UnreadableDocument:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types on broken input
@@ -121,7 +125,7 @@ def reason_for(exc: BaseException) -> UnreadableDocument:
     return UnreadableDocument("pdf.broken", detail=f"{name}: {inner}"[:160])
 
 
-def _read_pages(path: Path, max_pages: int) -> list[list[str]]:
+def _read_pages(path: Path, max_pages: int, scans: ScanReader) -> list[list[str]]:
     import pdfplumber  # imported here so text-only runs need no PDF stack
 
     started = time.monotonic()
@@ -135,13 +139,19 @@ def _read_pages(path: Path, max_pages: int) -> list[list[str]]:
         chars = cid_chars = 0
         for page in pages:
             try:
-                lines, n_chars, n_cid = read_page(page)
+                if scans.wants(page):  # no text layer: a scan, read by OCR
+                    lines = [normalise(line.text) for line in scans.read(page)]
+                    n_chars, n_cid = sum(len(line.replace(" ", "")) for line in lines), 0
+                else:
+                    lines, n_chars, n_cid = read_page(page)
             finally:
                 page.close()  # drops the page's parsed objects: memory stays flat over 400 pages
             result.append(lines)
             chars += n_chars
             cid_chars += n_cid
-            check_deadline(started, page.page_number)
+            check_deadline(started + scans.seconds, page.page_number)  # OCR has limits of its own
+    if scans.pages and chars < MIN_CHARS_PER_PAGE * len(result):
+        raise UnreadableDocument("pdf.ocr_no_text", pages=len(scans.pages))
     check_text_layer(chars, cid_chars, len(result))
     return result
 
