@@ -181,7 +181,9 @@ def main(argv: list[str]) -> int:
             for o in found:
                 if o.status != "match":
                     e = o.expected
-                    print(f"   {o.status:7} p{e.page} {e.table} {e.side} {e.code} {e.row} [{e.measure}] {e.amount} {e.unit} → {o.found[:3]}")
+                    print(
+                        f"   {o.status:7} p{e.page} {e.table} {e.side} {e.code} {e.row} [{e.measure}] {e.amount} {e.unit} → {o.found[:3]}"
+                    )
     print(f"total {matched}/{total} = {100 * matched / max(1, total):.1f} %")
     return 0
 
