@@ -3,14 +3,13 @@
 Lines deleted, duplicated, swapped; characters inserted; numbers changed; the text cut short; raw
 bytes damaged. Whatever comes in, `parse_document` returns a Document (never raises) with status
 ok, partial or error, a reason when error, and no reader crash ("unexpected error") hidden in it;
-the package rows of the document can be written. Deterministic (fixed seeds), bounded in time.
+the package rows of the document can be written. Deterministic (fixed seeds); speed is measured in benchmarks/
 """
 
 from __future__ import annotations
 
 import random
 import re
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -150,7 +149,6 @@ CASES = [(relative, mutation) for relative in REAL for mutation in TEXT_MUTATION
 def test_mutated_text_never_breaks_the_pipeline(relative: str, mutation: str, tmp_path: Path) -> None:
     original = SOURCE_DOCS / relative
     lines = original.read_text(encoding="utf-8").split("\n")
-    started = time.monotonic()
     for seed in range(PER_CASE[label(relative)]):
         rng = random.Random(f"{relative}:{mutation}:{seed}")
         mutant = TEXT_MUTATIONS[mutation](lines, rng)
@@ -158,7 +156,6 @@ def test_mutated_text_never_breaks_the_pipeline(relative: str, mutation: str, tm
         path.write_text("\n".join(mutant), encoding="utf-8")
         document = parse_document(path, path.name)
         assert_sane(document, f"{relative} {mutation} seed {seed}")
-    assert time.monotonic() - started < 30
 
 
 @pytest.mark.parametrize("relative", REAL, ids=[label(r) for r in REAL])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-import time
 from pathlib import Path
 from types import ModuleType
 
@@ -184,13 +183,6 @@ def test_each_page_is_closed_before_the_next_is_read(
     ]
 
 
-def test_reading_is_fast() -> None:
-    started = time.perf_counter()
-    read_pdf(TABLES_PDF)
-    # Measured ~25 ms a page on a 2-core machine; the bound only catches a pathological slowdown.
-    assert time.perf_counter() - started < 5
-
-
 def test_owner_password_only_pdf_reads_like_the_original(
     pages: list[list[str]],
 ) -> None:
@@ -258,13 +250,17 @@ def test_pdfminer_errors_get_plain_reasons() -> None:
     assert "已损坏" in broken and "broken PDF" in broken and "bad xref" in broken
 
 
-def test_dense_ruled_grid_is_bounded(tmp_path: Path) -> None:
-    """A page ruled into 12,000 cells (pdfplumber's cell search is quadratic): read as text, fast."""
+def test_dense_ruled_grid_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page ruled into 12,000 cells (pdfplumber's cell search is quadratic) is read as text:
+    the table search is never started. Speed itself is measured in benchmarks/, not here."""
     path = tmp_path / "grid.pdf"
     path.write_bytes(grid_pdf(_fixture_maker(), rows=150, cols=80))
-    started = time.perf_counter()
+
+    def no_table_search(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the quadratic table search ran on a 12,000-cell page")
+
+    monkeypatch.setattr(pdfplumber.page.Page, "find_tables", no_table_search)
     pages = read_pdf(path)
-    assert time.perf_counter() - started < 10
     assert len(pages[0]) == 150
     assert all("\t" not in line for line in pages[0])  # too big to look for tables
 
@@ -391,18 +387,16 @@ def damaged(draw: st.DrawFn) -> bytes:
 @settings(
     derandomize=True,  # the same examples on every run and machine
     max_examples=150,
-    deadline=None,  # timed below, with a bound that says what failed
+    deadline=None,  # speed is measured in benchmarks/bench_pdf.py, not here
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(data=damaged())
 def test_damaged_pdf_reads_or_is_refused(tmp_path_factory: pytest.TempPathFactory, data: bytes) -> None:
     path = tmp_path_factory.mktemp("fuzz") / "damaged.pdf"
     path.write_bytes(data)
-    started = time.perf_counter()
     try:
         pages = read_pdf(path)
     except UnreadableDocument as exc:
         assert str(exc)
     else:
         assert all(isinstance(line, str) for page in pages for line in page)
-    assert time.perf_counter() - started < 5
