@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from yibao.model import Check, Row, Table
 from yibao.model.enums import Side
@@ -111,6 +111,7 @@ def _ordinal_levels() -> tuple[tuple[int, re.Pattern[str]], ...]:
     return tuple((int(e["level"]), re.compile(str(e["pattern"]))) for e in entries)
 
 
+@lru_cache(maxsize=4096)
 def ordinal_level(label: str) -> int:
     """1 for 一、, 2 for （一）, 3 for 1. …; 0 where the label prints no ordinal."""
     name = squeeze(label)
@@ -122,6 +123,7 @@ def _partial_words() -> tuple[str, ...]:
     return tuple(str(word) for word in load_data("summary.yml")["partial"])
 
 
+@lru_cache(maxsize=4096)
 def is_partial(label: str) -> bool:
     """An item opened by 其中: part of what precedes it, not all of it."""
     return squeeze(label).startswith(_partial_words())
@@ -129,7 +131,12 @@ def is_partial(label: str) -> bool:
 
 def figure_of(row: Row, side: str) -> str:
     """The summary figure a row prints (`year_income`, `income_total` …), or ''."""
-    name = bare_name(row.name)
+    return _figure_named(row.name, side)
+
+
+@lru_cache(maxsize=4096)
+def _figure_named(label: str, side: str) -> str:
+    name = bare_name(label)
     return next((f for f in SIDE_FIGURES.get(side, ()) if name in summary_labels(f)), "")
 
 
