@@ -187,6 +187,21 @@ class Problem:
 
 
 @dataclass
+class ScoreItem:
+    """One criterion of the disclosure scorecard on one document (for one table, where the
+    criterion is per table), with the evidence: where the document shows it, or why not."""
+
+    criterion: str  # criterion id of yibao/data/scorecard.yml, e.g. completeness.table_printed
+    item: str  # the table id for per-table criteria; '' otherwise
+    outcome: str  # met | not_met | not_applicable | not_assessed
+    detail: str  # for a reader, zh (en)
+    table: str = ""  # evidence: the table id
+    page: int | None = None  # evidence: where it is printed
+    line: int | None = None
+    evidence: str = ""  # the sentence or title printed there
+
+
+@dataclass
 class Metadata:
     bureau: str = ""
     fiscal_year: int | None = None
@@ -216,6 +231,8 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     # headline figures (`derive.key_figures`), derived once after the tables are read
     key_figures: dict[str, Decimal | None] = field(default_factory=dict)
+    # the disclosure scorecard (`validate.scorecard`), once the checks have run
+    scorecard: list[ScoreItem] = field(default_factory=list)
     error: str = ""  # set when nothing usable could be read
 
     @property
