@@ -27,6 +27,7 @@ from yibao.normalise.projects import read_project_table
 from yibao.normalise.summary import read_summary
 from yibao.normalise.three_public import read_three_public
 from yibao.recognise import metadata as meta
+from yibao.recognise.narrative import document_narrative, stated_changes
 from yibao.recognise.titles import Segment, find_segments
 from yibao.validate import validate
 from yibao.validate.scorecard import scorecard
@@ -94,6 +95,8 @@ def parse_document(path: Path, display_name: str) -> Document:
         return document
     _explain_gaps(document)
     if not document.error:
+        narrative = document_narrative(document, source)
+        document.stated_changes = stated_changes(narrative, document.metadata.fiscal_year)
         document.key_figures = key_figures(document)
         try:
             validate(document, source)

@@ -29,7 +29,7 @@ from yibao.reference import load_data, measures
 Row = dict[str, Any]
 RESOURCE_ORDER = (
     "documents", "tables", "line_items", "key_figures", "projects", "performance_targets",
-    "glossary", "checks", "problems", "scorecard", "rejected_files",
+    "glossary", "checks", "problems", "stated_changes", "scorecard", "rejected_files",
 )  # fmt: skip
 CLASSIFIED_LEVELS = ("class", "segment", "item")  # rows of a classification, coded or printed by name
 LICENSE = {
@@ -98,6 +98,8 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
         rows["checks"].append(entity_row(did, check, check_no=number, difference=check.difference))
     for number, problem in enumerate(document.problems, start=1):
         rows["problems"].append(entity_row(did, problem, problem_no=number))
+    for change in document.stated_changes:
+        rows["stated_changes"].append(entity_row(did, change))
     for score in document.scorecard:
         rows["scorecard"].append(entity_row(did, score, **criterion_fields(score.criterion)))
     return rows

@@ -20,7 +20,7 @@ from typing import Any
 from yibao.messages import say
 from yibao.model import Document, ScoreItem, SourceText, Table
 from yibao.model.enums import CheckStatus, DocType, ScoreOutcome
-from yibao.recognise.narrative import Narrative, narrative_of
+from yibao.recognise.narrative import Narrative, document_narrative
 from yibao.reference import load_data
 
 
@@ -77,14 +77,8 @@ class Evidence:
         return self.document.metadata.doc_type or DocType.BUDGET
 
 
-def table_lines(document: Document) -> set[int]:
-    """The lines the tables were read from: titles, rows, projects and targets."""
-    lines = {t.line for t in document.tables} | {row.line for t in document.tables for row in t.rows}
-    return lines | {p.line for p in document.projects} | {t.line for t in document.targets}
-
-
 def scorecard(document: Document, source: SourceText) -> list[ScoreItem]:
-    evidence = Evidence(document, source, narrative_of(source.lines, table_lines(document)))
+    evidence = Evidence(document, source, document_narrative(document, source))
     items: list[ScoreItem] = []
     for criterion in criteria():
         if not criterion.applies_to(evidence.doc_type):
