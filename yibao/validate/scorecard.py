@@ -316,3 +316,12 @@ ASSESSORS: dict[str, Callable[[Criterion, Evidence], Iterator[ScoreItem]]] = {
     "identities": _consistency,
     "text_layer": _form,
 }
+
+
+def refresh_consistency(document: Document) -> None:
+    """Re-assess the consistency criterion once checks across documents were added (`years`)."""
+    for index, item in enumerate(document.scorecard):
+        criterion = next((c for c in criteria() if c.criterion_id == item.criterion), None)
+        if criterion is not None and criterion.settings.get("assess") == "identities":
+            evidence = Evidence(document, SourceText([], 0), Narrative("", ()))
+            document.scorecard[index] = next(_consistency(criterion, evidence))
