@@ -166,7 +166,7 @@ def test_white_rects_are_not_rules(tmp_path: Path) -> None:
 
 
 def test_white_bar_inside_a_grid_adds_no_column(tmp_path: Path) -> None:
-    white = "1 g 250 %s 0.5 %s re f 0 g" % (HEIGHT - YS[-1], YS[-1] - YS[0])
+    white = f"1 g 250 {HEIGHT - YS[-1]} 0.5 {YS[-1] - YS[0]} re f 0 g"
     result = read(tmp_path, [[*full_grid(as_line), white, *grid_text()]])
     assert len(result.grids["p1g1"].columns) == 3
 
@@ -190,7 +190,7 @@ def test_merged_header_cells_keep_their_span(tmp_path: Path) -> None:
 
 def test_wrapped_cell_text_is_joined(tmp_path: Path) -> None:
     ys = (100.0, 120.0, 150.0)
-    ops = full_grid(as_line, ys=ys) + [text(53, 105, "Code"), text(203, 105, "Amount")]
+    ops = [*full_grid(as_line, ys=ys), text(53, 105, "Code"), text(203, 105, "Amount")]
     ops += [
         text(53, 124, "Social", 8),
         text(53, 136, "Security", 8),
