@@ -35,7 +35,7 @@ from yibao.model.errors import UnreadableDocument
 from .grid import RuledGrid, find_grids
 from .ocr import ScanReader
 from .rules import SNAP, Segment, page_segments
-from .words import Word, as_word, cell_text, chars_text, join_words, text_lines
+from .words import Word, as_word, cell_text, chars_text, dedupe_chars, join_words, text_lines
 
 __all__ = [
     "PageText",
@@ -264,20 +264,18 @@ def read_page(page: Any) -> PageText:
     check_page_size(page)
     # Some budget systems fake bold by printing each character twice, a fraction of a point
     # apart ('部部门门'); drop the copies before anything reads the characters.
-    page = page.dedupe_chars()
-    chars = page.chars
+    chars = dedupe_chars(page.chars)
     n_chars, n_cid = count_chars(chars)
     grids = find_tables(page)
     number = int(page.page_number)
     placed: list[Row] = []
     models: list[Grid] = []
-    buckets = assign_chars(grids, chars)
+    buckets, outside = assign_chars(grids, chars)
     for index, (grid, cell_chars) in enumerate(zip(grids, buckets, strict=True), start=1):
         model = grid_model(grid, f"p{number}g{index}", number)
         models.append(model)
         placed += table_rows(grid, cell_chars, model.grid_id)
-    outside = [Row(p.top, p.x0, p.text) for p in text_lines(words_outside(page, [g.bbox for g in grids]))]
-    placed += outside
+    placed += [Row(p.top, p.x0, p.text) for p in text_lines(words_of(page, outside))]
     # Sorted by top: a table's title and unit line sit above its first row.
     ordered = sorted(placed, key=lambda p: (round(p.top, 1), p.x0))
     return PageText([PdfLine(normalise(p.text), p.cells, p.grid) for p in ordered], models, n_chars, n_cid)
@@ -328,13 +326,16 @@ def grid_model(grid: RuledGrid, grid_id: str, page: int) -> Grid:
     return Grid(grid_id, page, columns, ruled=True)
 
 
-def assign_chars(grids: list[RuledGrid], chars: list[dict[str, Any]]) -> list[dict[int, list[dict[str, Any]]]]:
-    """For each grid, its cells' characters (by cell index): each character goes to the cell
-    holding its centre."""
+def assign_chars(
+    grids: list[RuledGrid], chars: list[dict[str, Any]]
+) -> tuple[list[dict[int, list[dict[str, Any]]]], list[dict[str, Any]]]:
+    """For each grid, its cells' characters (by cell index), and the characters outside every
+    grid: each character goes to the cell holding its centre."""
     owners = [cell_owners(grid) for grid in grids]
     buckets: list[dict[int, list[dict[str, Any]]]] = [{} for _ in grids]
     if not grids:
-        return buckets
+        return buckets, chars
+    outside = []
     for char in chars:
         x = (char["x0"] + char["x1"]) / 2
         y = (char["top"] + char["bottom"]) / 2
@@ -343,7 +344,9 @@ def assign_chars(grids: list[RuledGrid], chars: list[dict[str, Any]]) -> list[di
             if place is not None:
                 buckets[k].setdefault(owners[k][place], []).append(char)
                 break
-    return buckets
+        else:
+            outside.append(char)
+    return buckets, outside
 
 
 def cell_owners(grid: RuledGrid) -> dict[tuple[int, int], int]:
@@ -379,10 +382,11 @@ def table_rows(grid: RuledGrid, cell_chars: dict[int, list[dict[str, Any]]], gri
     return rows
 
 
-def words_outside(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[Word]:
-    """The words of the page whose characters lie outside every table box."""
-    if boxes:
-        page = page.filter(lambda obj: obj.get("object_type") != "char" or not inside_any(obj, boxes))
+def words_of(page: Any, chars: list[dict[str, Any]]) -> list[Word]:
+    """The words pdfplumber makes of these characters of the page (the others left out)."""
+    keep = {id(c) for c in chars}
+    if len(keep) != len(page.chars):
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
     # keep_blank_chars: a printed space stays inside the word, so join_words can tell it from
     # letter spacing (a gap with no space character).
     words = [as_word(w) for w in page.extract_words(keep_blank_chars=True)]
@@ -404,13 +408,6 @@ def normalise(text: str) -> str:
 def row_line(cells: Sequence[str | None]) -> str:
     """Cells → one tab-separated line; merged (None) and blank cells stay as empty strings."""
     return "\t".join(cell_text(c) for c in cells)
-
-
-def inside_any(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
-    """Whether a character's centre lies in one of the boxes (x0, top, x1, bottom)."""
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
 # ----------------------------------------------------------------------------------------------
