@@ -240,15 +240,19 @@ def layout_from_leaves(found: list[Leaf]) -> tuple[Layout, list[Leaf]]:
         if group in seen and len(parts) > 1 and group in _group_prefixes() | {m: "" for m in _fund_sources()}:
             identities.append((group, parts))
     if "total" in seen:
-        top = [leaf.measure for leaf in plain if not leaf.parent and leaf.measure != "total"]
-        top += [leaf.parent for leaf in plain if leaf.kind == "subtotal" and leaf.parent]
-        top += [
-            m
-            for leaf in plain
-            if leaf.parent and leaf.parent not in seen and leaf.kind == "part"
-            for m in [leaf.measure]
-        ]
+        top = [_top_part(leaf, seen) for leaf in plain]
+        top = [m for m in top if m]
         ordered = list(dict.fromkeys(top))
-        if ordered and len(ordered) == len(top):
+        if ordered:
             identities.insert(0, ("total", ordered))
     return Layout(columns=columns, identities=identities), unknown
+
+
+def _top_part(leaf: Leaf, seen: set[str]) -> str:
+    """The part of the table's total a leaf stands for: itself at the top, its group where it
+    is the group's 小计 or a child of a group printed without one ('' for the total itself)."""
+    if leaf.kind == "subtotal":
+        return leaf.parent
+    if not leaf.parent:
+        return "" if leaf.measure == "total" else leaf.measure
+    return leaf.measure if leaf.parent not in seen else ""
