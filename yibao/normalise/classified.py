@@ -62,7 +62,7 @@ def read_classified(
         start = first_amount_cell([line for line in header if "\t" in line.text])
         grid = [[c.strip() for c in line.text.split("\t")] for line in header if "\t" in line.text]
         numbered = any(row and squeeze(row[0]) == "序号" for row in grid)
-        tree = _tree_layout(header, start)
+        tree = tree_layout(header, start)
         if tree is not None:
             layout, unknown, groups = tree
             prefix = family_prefix(kind.classification, kind.table_id)
@@ -91,7 +91,7 @@ def read_classified(
     return table
 
 
-def _tree_layout(header: list[Line], start: int) -> tuple[Layout, list[Leaf], list[CodeGroup]] | None:
+def tree_layout(header: list[Line], start: int) -> tuple[Layout, list[Leaf], list[CodeGroup]] | None:
     """The layout from the header tree, with the label columns' code groups; None when the
     tree names no column (the reading-order layout is tried then)."""
     rows = [line for line in header if "\t" in line.text or line.cells]

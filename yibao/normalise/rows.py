@@ -262,7 +262,8 @@ def split_header(lines: list[Line], coded: bool, sequence: bool) -> tuple[list[L
             continue
         if "\t" in line.text:
             first = [c.strip() for c in line.text.split("\t")]
-            if any(cells.is_total_label(c) for c in first[:2]) or (
+            words_after = [c for c in first[2:] if c and not is_amount(c) and not is_blank_marker(c)]
+            if (any(cells.is_total_label(c) for c in first[:2]) and not words_after) or (
                 any(is_amount(c) for c in first) and not is_header_line(line.text)
             ):
                 return lines[:index], lines[index:]
@@ -302,8 +303,9 @@ def rows_from_grid(
         labels_part = parts[:first_amount_cell]
         positioned = {i: parse_amount(c) for i, c in enumerate(amount_cells) if is_amount(c)}
         code, name, note = row_code(groups, labels_part, prefix)
-        if not code and not name:
-            name = join_text([c for c in labels_part[1 if numbered else 0 :] if c])
+        if not code and not name:  # no code or name column named: the innermost label printed
+            named = [c for c in labels_part[1 if numbered else 0 :] if c]
+            name = named[-1] if named else ""
         if not positioned and not name and not code:
             continue
         rows.append(RawRow(code=code, labels=[name], positioned=positioned, line=line, code_note=note))
