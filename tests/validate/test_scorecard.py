@@ -304,3 +304,17 @@ def test_real_shanghai_ybzx_2026_evidence_pages() -> None:
     assert "政府采购预算8,661.14万元" in items["explanation.procurement", ""].evidence
     assert "编报绩效目标的项目共16个" in items["explanation.performance", ""].evidence
     assert items["form.tables_as_text", ""].outcome == "met"
+
+
+def test_the_contributors_report_shows_scorecard_and_stated_changes() -> None:
+    from yibao.report import as_dict, as_text
+
+    document = parse_document(SEEDS / "liaoning" / "anshan-2025-budget.md", "anshan.md")
+    report = as_text(document)
+    assert "信息公开评分 scorecard: " in report
+    assert "✗ completeness.table_printed revenue: 未找到该表" in report
+    assert "公务接待费: 0.1 万元，增减 change -0.2，-50% → 上年 last year 0.3" in report
+    data = as_dict(document)
+    total = next(s for s in data["scorecard"] if s["criterion"] == "explanation.total_change")
+    assert total["outcome"] == "met" and "比上年减少90.67万元" in total["evidence"]
+    assert data["stated_changes"][4]["previous"] == "0.3"
