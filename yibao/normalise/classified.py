@@ -66,7 +66,8 @@ def read_classified(
         if tree is not None:
             layout, unknown, groups = tree
             prefix = family_prefix(kind.classification, kind.table_id)
-            raw = rows_from_grid(data, start, groups, prefix, numbered)
+            words = frozenset(squeeze(c) for row in grid for c in row if c)
+            raw = rows_from_grid(data, start, groups, prefix, numbered, words)
         else:
             layout = layout_from_grid(grid, start)
             raw = rows_from_cells(data, start, coded_guess, numbered)

@@ -288,10 +288,16 @@ def first_amount_cell(header: list[Line]) -> int:
 
 
 def rows_from_grid(
-    data: list[Line], first_amount_cell: int, groups: list[CodeGroup], prefix: str, numbered: bool = False
+    data: list[Line],
+    first_amount_cell: int,
+    groups: list[CodeGroup],
+    prefix: str,
+    numbered: bool = False,
+    header_words: frozenset[str] = frozenset(),
 ) -> list[RawRow]:
     """Tab-separated rows whose label columns the header named (codes in 类 | 款 | 项 columns
-    or in "code-name" cells, see `codes`). A blank 类 carries the class of the rows above."""
+    or in "code-name" cells, see `codes`). A blank 类 carries the class of the rows above. A
+    line repeating the table's header cells (a page break) is no row."""
     rows: list[RawRow] = []
     for line in data:
         if is_noise(line.text) or "\t" not in line.text:
@@ -306,7 +312,7 @@ def rows_from_grid(
         if not code and not name:  # no code or name column named: the innermost label printed
             named = [c for c in labels_part[1 if numbered else 0 :] if c]
             name = named[-1] if named else ""
-        if not positioned and not name and not code:
+        if not positioned and not code and (not name or squeeze(name) in header_words):
             continue
         rows.append(RawRow(code=code, labels=[name], positioned=positioned, line=line, code_note=note))
     return rows
