@@ -196,6 +196,7 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
     if any(r.side == "expenditure_economic" for r in rows):
         columns.append(Column("expenditure_economic", "支出（经济科目）"))
     table.columns = columns
+    table.identities = spend_layout.identities  # 支出 = 一般公共预算 + 政府性基金 + 国有资本经营预算
     table.rows = rows
     return table
 
