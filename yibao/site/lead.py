@@ -127,7 +127,7 @@ def build_lead(subject: str, figures: Row | None, items: list[Row]) -> Lead:
                           figure_page(items, "personnel_expenditure", personnel)))  # fmt: skip
     if three is not None:
         cards.append(Card("“三公”经费", three, "", figure_page(items, "three_public_total", three)))
-    return Lead(sentences, cards[:5])
+    return Lead(sentences, cards[:4])
 
 
 # ---------------------------------------------------------------- the document's own statements
