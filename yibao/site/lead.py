@@ -147,7 +147,9 @@ def inconsistency_sentence(check: Row, table_label: str, measure_label: str) -> 
     message = chinese_message(check.get("message", ""))
     expected, actual = to_decimal(check.get("expected")), to_decimal(check.get("actual"))
     if check.get("check", "").startswith("narrative."):
-        return f"{message}。" if message and not message.endswith(("。", "）", ")")) else message
+        # "第 191 行文字“…”" / "第 204 行：…" (line numbers of the extracted text) → the text says
+        text = re.sub(r"^第 ?(\d+) ?行(文字|：)", r"说明文字（第 \1 行）写", message)
+        return text if text.endswith(("。", "）", ")")) else f"{text}。"
     where = table_label
     if check.get("code"):
         where += f"科目 {check.get('code')}"
