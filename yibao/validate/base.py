@@ -75,9 +75,11 @@ class Narrative:
 class Context:
     """What a rule may look at: the document read so far and its source text."""
 
-    def __init__(self, document: Document, source: SourceText) -> None:
+    def __init__(self, document: Document, source: SourceText, previous: Document | None = None) -> None:
         self.document = document
         self.source = source
+        # the same body's document of the year before, when the package has it (`validate.years`)
+        self.previous = previous
 
     @cached_property
     def narrative(self) -> Narrative:
