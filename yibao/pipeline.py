@@ -27,8 +27,10 @@ from yibao.normalise.projects import read_project_table
 from yibao.normalise.summary import read_summary
 from yibao.normalise.three_public import read_three_public
 from yibao.recognise import metadata as meta
+from yibao.recognise.narrative import document_narrative, stated_changes
 from yibao.recognise.titles import Segment, find_segments
 from yibao.validate import validate
+from yibao.validate.scorecard import scorecard
 
 REQUIRED_TABLES = (
     "summary",
@@ -93,9 +95,12 @@ def parse_document(path: Path, display_name: str) -> Document:
         return document
     _explain_gaps(document)
     if not document.error:
+        narrative = document_narrative(document, source)
+        document.stated_changes = stated_changes(narrative, document.metadata.fiscal_year)
         document.key_figures = key_figures(document)
         try:
             validate(document, source)
+            document.scorecard = scorecard(document, source)
         except MemoryError:
             raise
         except Exception as error:  # a check's bug must not hide the document's data
@@ -143,6 +148,8 @@ def read_tables(document: Document, source: SourceText) -> None:
             _add_targets(document, targets)
             table = _list_table(segment, number, len(targets) or len(projects))
         if table is not None:
+            table.first_line = segment.title_line.number
+            table.end_line = max([line.number for line in segment.lines] + [table.first_line]) + 1
             document.tables.append(table)
     projects = table_projects or listed_projects
     for number, project in enumerate(projects, start=1):

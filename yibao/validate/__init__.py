@@ -8,11 +8,11 @@ document; rules across tables and on the text run once, after them.
 from __future__ import annotations
 
 from yibao.model import Check, Document, SourceText
-from yibao.validate import across, narrative, summary, tables
+from yibao.validate import across, figures, narrative, summary, tables, three_public, years
 from yibao.validate.base import Context, Rule, registry
 
 # the rule modules register their rules when imported, in this order
-RULE_MODULES = (summary, tables, across, narrative)
+RULE_MODULES = (summary, three_public, tables, across, figures, narrative, years)
 
 
 def rules() -> list[Rule]:
