@@ -38,6 +38,7 @@ from .model import (
     recent_documents,
 )
 from .names import bureau_aliases, clean_names, shown_name
+from .scorecard import change_of_total, counts, document_criteria, short_label, stated_changes, summary_sentence
 from .package import Row, SitePackage, load_package, row_sort_key
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "site_templates"
@@ -45,7 +46,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "site_templates"
 # Everything generate_pages writes lives here (all git-ignored); it is wiped before each run so
 # a bureau that left the package leaves no page behind.
 GENERATED_DIRS = ("bureaus", "generated", "data", "assets/generated", "assets/javascripts/vendor")
-GENERATED_FILES = ("index.md",)
+GENERATED_FILES = ("index.md", "scorecard.md")
 CHART_CSV_DIR = "assets/generated/charts"
 ROWS_CSV_DIR = "data/rows"
 CODE_DIR = "data/codes"
@@ -171,6 +172,8 @@ class SiteWriter:
         self.sources_withheld: set[str] = set()
         self.clean_names = clean_names(package.rows("line_items"))
         self.code_pages: dict[str, str] = {}
+        self.scorecard = package.by_doc("scorecard")
+        self.changes = package.by_doc("stated_changes")
 
     # -- writing
 
@@ -266,6 +269,11 @@ class SiteWriter:
             "three_public": ch.three_public_chart(chart_id, figures),
         }
         lead = build_lead(self.document_label(bureau, view), figures, items)
+        changes = stated_changes(self.changes.get(view.doc_id, []))
+        change = change_of_total(changes, view.total)
+        if change and lead.sentences:
+            lead.sentences.insert(1, change)
+        criteria = document_criteria(self.scorecard.get(view.doc_id, []), TABLE_LABELS)
         card_pages = {card.label: card.page for card in lead.cards}
         figure_sources = {
             "basic_project": ("", card_pages.get("基本支出", "")),
@@ -298,6 +306,9 @@ class SiteWriter:
             "view": view,
             "doc": view.doc,
             "lead": lead,
+            "changes": changes,
+            "criteria": criteria,
+            "criteria_summary": summary_sentence(criteria),
             "label": self.document_label(bureau, view),
             "key_figures": [(label, value) for label, value in key_figures if value.strip()],
             "charts": charts,
@@ -390,6 +401,34 @@ class SiteWriter:
             recent=[page_of[doc.get("doc_id", "")] for doc in recent_documents(documents, RECENT_LIMIT)],
             charts=self.comparison_charts("home", HOME_COMPARE_LIMIT)[2:4],
         )
+
+    def write_scorecard(self) -> None:
+        """Every document's criteria side by side, one table per level, most criteria met first."""
+        levels: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        labels: dict[str, str] = {}
+        for bureau in self.bureaus:
+            for view in bureau.documents:
+                criteria = document_criteria(self.scorecard.get(view.doc_id, []), TABLE_LABELS)
+                if not criteria:
+                    continue
+                for criterion in criteria:
+                    labels.setdefault(criterion.criterion, criterion.label)
+                met, applicable = counts(criteria)
+                levels[bureau.admin_level].append(
+                    {"bureau": bureau, "view": view, "criteria": {c.criterion: c for c in criteria},
+                     "met": met, "applicable": applicable}
+                )  # fmt: skip
+        order = {"national": 0, "province": 1, "prefecture": 2, "county": 3}
+        sections = [
+            (
+                level,
+                sorted(entries, key=lambda e: (-(e["met"] / e["applicable"] if e["applicable"] else 0),
+                                                e["bureau"].name, e["view"].doc.get("fiscal_year", ""))),
+            )  # fmt: skip
+            for level, entries in sorted(levels.items(), key=lambda pair: order.get(pair[0], 9))
+        ]
+        columns = [(key, label, short_label(label)) for key, label in labels.items()]
+        self.write_page("scorecard.md", "scorecard.md.j2", sections=sections, columns=columns)
 
     def write_bureau_index(self) -> None:
         levels = sorted({b.admin_level for b in self.bureaus if b.admin_level})
@@ -652,6 +691,7 @@ def generate(package_dir: Path, docs_dir: Path) -> None:
         writer.write_bureau_page(bureau)
     writer.write_home()
     writer.write_bureau_index()
+    writer.write_scorecard()
     writer.write_compare()
     writer.write_classification()
     writer.write_code_pages()
