@@ -18,6 +18,7 @@ from yibao.extract.sidecar import metadata_file as sidecar_file
 from yibao.extract.sidecar import read_overrides
 from yibao.messages import say
 from yibao.model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
+from yibao.model.enums import TableStatus
 from yibao.model.errors import MetadataError, UnreadableDocument
 from yibao.normalise.classified import read_classified
 from yibao.normalise.glossary import read_glossary
@@ -75,6 +76,11 @@ def parse_document(path: Path, display_name: str) -> Document:
     except Exception as error:  # a reader bug must not stop the build: report it as such
         document.error = f"读取时出现意外错误 (unexpected error while reading): {type(error).__name__}: {error}"
         return document
+    return read_document(document, source, overrides)
+
+
+def read_document(document: Document, source: SourceText, overrides: dict[str, object]) -> Document:
+    """Everything after extraction: metadata, tables, key figures, checks (never raising)."""
     document.pages = source.pages
     if source.active_content:
         kinds = ", ".join(source.active_content)
@@ -142,7 +148,10 @@ def read_tables(document: Document, source: SourceText) -> None:
             listed_projects.extend(projects)
             _add_targets(document, targets)
             table = _list_table(segment, number, len(targets) or len(projects))
+        if table is None and any(line.text.strip() for line in segment.lines):
+            table = _unread_table(segment, number, document.problems)
         if table is not None:
+            _place(table, segment)
             document.tables.append(table)
     projects = table_projects or listed_projects
     for number, project in enumerate(projects, start=1):
@@ -162,6 +171,27 @@ def _list_table(segment: Segment, number: int, found: int) -> Table | None:
         return None
     table = Table(number, segment.kind.table_id, segment.title, "", segment.title_line.page, segment.title_line.number)
     table.listed = found
+    return table
+
+
+def _place(table: Table, segment: Segment) -> None:
+    """The table's line range and the pages it is printed on (title to last non-blank line)."""
+    printed = [line for line in segment.lines if "\t" in line.text or line.cells] or [
+        line for line in segment.lines if line.text.strip()
+    ]  # its rows; text without cells (page numbers, a following narrative) is no part of it
+    table.first_line = segment.title_line.number
+    table.end_line = (printed[-1].number if printed else segment.title_line.number) + 1
+    table.last_page = printed[-1].page if printed else segment.title_line.page
+
+
+def _unread_table(segment: Segment, number: int, problems: list[Problem]) -> Table:
+    """A table recognised by its title whose rows could not be read is still a table the document
+    prints: listed (status unread), and the problem says where, so it is neither lost nor zero."""
+    table = Table(number, segment.kind.table_id, segment.title, "", segment.title_line.page, segment.title_line.number)
+    table.status = TableStatus.UNREAD
+    problems.append(
+        Problem("error", say("table.unread", title=segment.title), segment.kind.table_id, table.page, table.line)
+    )
     return table
 
 

@@ -81,6 +81,7 @@ class Table:
     # line range in the source (inclusive start, exclusive end) — for later stages and problems
     first_line: int = 0
     end_line: int = 0
+    last_page: int = 0  # the last page it is printed on (`page` is the first: its title's)
 
     @property
     def row_count(self) -> int:
@@ -195,6 +196,8 @@ class Metadata:
     admin_level: str = ""  # national | province | prefecture | county
     region: str = ""
     units: list[str] = field(default_factory=list)
+    # a 部门 document consolidating its units' own budgets (汇总), not the body's own (本级)
+    consolidated: bool = False
     title: str = ""
     source_url: str = ""
     published: str = ""

@@ -36,6 +36,7 @@ class TableStatus(StrEnum):
     OK = "ok"
     EMPTY = "empty"  # printed with no rows (空表)
     PARTIAL = "partial"
+    UNREAD = "unread"  # recognised by its title; its rows could not be read (a problem says where)
 
 
 class CheckStatus(StrEnum):
