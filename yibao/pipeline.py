@@ -18,7 +18,7 @@ from yibao.extract.sidecar import metadata_file as sidecar_file
 from yibao.extract.sidecar import read_overrides
 from yibao.messages import say
 from yibao.model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
-from yibao.model.enums import TableStatus
+from yibao.model.enums import TableStatus, UnitSource
 from yibao.model.errors import MetadataError, UnreadableDocument
 from yibao.normalise.classified import read_classified
 from yibao.normalise.glossary import read_glossary
@@ -29,6 +29,7 @@ from yibao.normalise.summary import read_summary
 from yibao.normalise.three_public import read_three_public
 from yibao.recognise import metadata as meta
 from yibao.recognise.titles import Segment, find_segments
+from yibao.recognise.units import document_unit, in_wan, printed_unit
 from yibao.validate import validate
 
 REQUIRED_TABLES = (
@@ -99,7 +100,7 @@ def read_document(document: Document, source: SourceText, overrides: dict[str, o
         return document
     _explain_gaps(document)
     if not document.error:
-        document.key_figures = key_figures(document)
+        document.key_figures = key_figures(in_wan(document))  # headline figures are in 万元
         try:
             validate(document, source)
         except MemoryError:
@@ -148,11 +149,15 @@ def read_tables(document: Document, source: SourceText) -> None:
             listed_projects.extend(projects)
             _add_targets(document, targets)
             table = _list_table(segment, number, len(targets) or len(projects))
+        if kind == "other":  # a table of the template that is not read: it only ends the one before
+            continue
         if table is None and any(line.text.strip() for line in segment.lines):
             table = _unread_table(segment, number, document.problems)
         if table is not None:
             _place(table, segment)
+            table.unit = printed_unit(segment.title_line, segment.lines)
             document.tables.append(table)
+    _units(document.tables)
     projects = table_projects or listed_projects
     for number, project in enumerate(projects, start=1):
         project.project_no = number
@@ -172,6 +177,13 @@ def _list_table(segment: Segment, number: int, found: int) -> Table | None:
     table = Table(number, segment.kind.table_id, segment.title, "", segment.title_line.page, segment.title_line.number)
     table.listed = found
     return table
+
+
+def _units(tables: list[Table]) -> None:
+    """Each table's unit: as printed, else the document's, else the default (万元)."""
+    fallback, source = document_unit([t.unit for t in tables])
+    for table in tables:
+        table.unit, table.unit_source = (table.unit, UnitSource.PRINTED) if table.unit else (fallback, source)
 
 
 def _place(table: Table, segment: Segment) -> None:

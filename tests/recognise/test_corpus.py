@@ -99,3 +99,23 @@ def test_tables_found_equal_golden(name: str) -> None:
     assert {t.page for t in targets_found} <= targets_printed
     for page in targets_printed:
         assert any(t.page <= page <= max(t.page, t.last_page) for t in targets_found), page
+
+
+@pytest.mark.parametrize("name", _golden_names())
+def test_table_units_equal_golden(name: str) -> None:
+    """Each table's unit as printed above it (元, 万元, 千元); where the golden file records none,
+    the table printed none and its unit is the document's or the default."""
+    golden = _golden(name)
+    assert golden is not None
+    found = {(t.table_id, t.page): t for t in _document(name).tables}
+    compared = 0
+    for printed in golden["tables"] or []:
+        table = found.get((printed["id"], printed["pages"][0]))
+        if table is None:
+            continue
+        compared += 1
+        if printed.get("unit"):
+            assert (table.unit, table.unit_source) == (printed["unit"], "printed"), printed["title"]
+        else:
+            assert table.unit_source != "printed", printed["title"]
+    assert compared or not golden["tables"]

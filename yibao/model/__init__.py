@@ -40,6 +40,7 @@ class LineItem:
     page: int
     line: int
     placement: str  # column | identity | order
+    unit: str = "万元"  # the table's printed unit; `amount` is in it, exactly as printed
 
 
 @dataclass
@@ -76,7 +77,11 @@ class Table:
     # identities between the columns, from the header's shape: (total, the parts adding up to it)
     identities: list[tuple[str, list[str]]] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
-    status: str = "ok"  # ok | empty | partial
+    status: str = "ok"  # ok | empty | partial | unread
+    # the unit its amounts are printed in (元 | 千元 | 万元) and where that comes from
+    # (printed | document | default); Row.amounts are as printed, in this unit
+    unit: str = "万元"
+    unit_source: str = "default"
     listed: int = 0  # project and performance tables: the projects or targets read from it
     # line range in the source (inclusive start, exclusive end) — for later stages and problems
     first_line: int = 0
@@ -109,6 +114,7 @@ class Table:
                         page=row.page,
                         line=row.line,
                         placement=row.placement,
+                        unit=self.unit,
                     )
                 )
         return items
@@ -168,6 +174,7 @@ class Check:
     measure: str = ""
     expected: Decimal | None = None
     actual: Decimal | None = None
+    unit: str = ""  # the unit expected / actual are in: the table's for a check inside one table, 万元 across
 
     @property
     def difference(self) -> Decimal | None:
