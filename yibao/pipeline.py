@@ -28,9 +28,11 @@ from yibao.normalise.projects import read_project_table
 from yibao.normalise.summary import read_summary
 from yibao.normalise.three_public import read_three_public
 from yibao.recognise import metadata as meta
+from yibao.recognise.narrative import document_narrative, stated_changes
 from yibao.recognise.titles import Segment, find_segments
 from yibao.recognise.units import document_unit, in_wan, printed_unit
 from yibao.validate import validate
+from yibao.validate.scorecard import scorecard
 
 REQUIRED_TABLES = (
     "summary",
@@ -100,9 +102,12 @@ def read_document(document: Document, source: SourceText, overrides: dict[str, o
         return document
     _explain_gaps(document)
     if not document.error:
+        narrative = document_narrative(document, source)
+        document.stated_changes = stated_changes(narrative, document.metadata.fiscal_year)
         document.key_figures = key_figures(in_wan(document))  # headline figures are in 万元
         try:
             validate(document, source)
+            document.scorecard = scorecard(document, source)
         except MemoryError:
             raise
         except Exception as error:  # a check's bug must not hide the document's data
@@ -154,7 +159,9 @@ def read_tables(document: Document, source: SourceText) -> None:
         if table is None and any(line.text.strip() for line in segment.lines):
             table = _unread_table(segment, number, document.problems)
         if table is not None:
-            _place(table, segment)
+            table.first_line = segment.title_line.number
+            table.end_line = max([line.number for line in segment.lines] + [table.first_line]) + 1
+            table.last_page = _last_page(segment)
             table.unit = printed_unit(segment.title_line, segment.lines)
             document.tables.append(table)
     _units(document.tables)
@@ -186,14 +193,13 @@ def _units(tables: list[Table]) -> None:
         table.unit, table.unit_source = (table.unit, UnitSource.PRINTED) if table.unit else (fallback, source)
 
 
-def _place(table: Table, segment: Segment) -> None:
-    """The table's line range and the pages it is printed on (title to last non-blank line)."""
+def _last_page(segment: Segment) -> int:
+    """The last page the table is printed on: that of its last row (text without cells after it,
+    a page number or the narrative that follows, is no part of it)."""
     printed = [line for line in segment.lines if "\t" in line.text or line.cells] or [
         line for line in segment.lines if line.text.strip()
-    ]  # its rows; text without cells (page numbers, a following narrative) is no part of it
-    table.first_line = segment.title_line.number
-    table.end_line = (printed[-1].number if printed else segment.title_line.number) + 1
-    table.last_page = printed[-1].page if printed else segment.title_line.page
+    ]
+    return printed[-1].page if printed else segment.title_line.page
 
 
 def _unread_table(segment: Segment, number: int, problems: list[Problem]) -> Table:

@@ -68,6 +68,29 @@ def as_dict(document: Document) -> dict[str, Any]:
             {"severity": p.severity, "reason": p.reason, "table": p.table, "page": p.page, "line": p.line}
             for p in document.problems
         ],
+        "stated_changes": [
+            {
+                "subject": c.subject,
+                "amount": _number(c.amount),
+                "change": _number(c.change),
+                "rate": _number(c.rate),
+                "previous": _number(c.previous),
+                "page": c.page,
+                "line": c.line,
+            }
+            for c in document.stated_changes
+        ],
+        "scorecard": [
+            {
+                "criterion": s.criterion,
+                "item": s.item,
+                "outcome": s.outcome,
+                "detail": s.detail,
+                "page": s.page,
+                "evidence": s.evidence,
+            }
+            for s in document.scorecard
+        ],
     }
 
 
@@ -106,4 +129,36 @@ def as_text(document: Document) -> str:
         for p in document.problems:
             where = f"第 {p.page} 页 line {p.line}" if p.line else ""
             lines.append(f"  [{p.severity}] {shown(p.table)} {where} {shown(p.reason)}")
+    lines += _stated_changes_text(document) + _scorecard_text(document)
     return "\n".join(lines) + "\n"
+
+
+SCORE_MARKS = {"met": "✓", "not_met": "✗", "not_applicable": "·", "not_assessed": "?"}
+
+
+def _scorecard_text(document: Document) -> list[str]:
+    """The scorecard, criterion by criterion, with where the evidence is."""
+    if not document.scorecard:
+        return []
+    met = sum(s.outcome == "met" for s in document.scorecard)
+    assessed = sum(s.outcome in ("met", "not_met") for s in document.scorecard)
+    lines = ["", f"信息公开评分 scorecard: {met} / {assessed} 项符合 criteria met (见 see the method page)"]
+    for s in document.scorecard:
+        if s.outcome == "not_applicable":
+            continue
+        where = f" 第 {s.page} 页 page" if s.page else ""
+        item = f" {s.item}" if s.item else ""
+        lines.append(f"  {SCORE_MARKS[s.outcome]} {s.criterion}{item}:{where} {shown(s.detail)}")
+    return lines
+
+
+def _stated_changes_text(document: Document) -> list[str]:
+    if not document.stated_changes:
+        return []
+    lines = ["", "文中所述比上年增减 changes on last year stated in the text:"]
+    for c in document.stated_changes:
+        rate = f"，{_number(c.rate)}%" if c.rate is not None else ""
+        lines.append(
+            f"  第 {c.page} 页 page {shown(c.subject)}: {_number(c.amount)} 万元，增减 change {_number(c.change)}{rate} → 上年 last year {_number(c.previous)}"
+        )
+    return lines

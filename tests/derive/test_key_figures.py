@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from yibao.pipeline import parse_document
@@ -26,3 +27,14 @@ def test_a_carry_over_printed_as_zero_is_zero_not_undisclosed(tmp_path: Path) ->
     assert format(figures["carryover_income"], "f") == "0.00"
     assert format(figures["income_grand_total"], "f") == "120.00"
     assert format(figures["expense_year_total"], "f") == "120.00"
+
+
+def test_pass_through_funds_of_a_county_bureau() -> None:
+    """承德市双桥区医疗保障局 2024: in its 一般公共预算支出表 the 款 21012 财政对基本医疗保险基金的补助
+    2800.00 and 21013 医疗救助 320.00 (text lines 863–884); 20827 (1.50, its staff's insurance) is
+    a running cost, not passed on."""
+    seeds = Path(__file__).resolve().parents[2] / "source_docs"
+    document = parse_document(seeds / "hebei" / "chengde-shuangqiao-2024-budget.txt", "c.txt")
+    assert document.key_figures["pass_through_expenditure"] == Decimal("3120.00")
+    provincial = parse_document(seeds / "heilongjiang" / "heilongjiang-province-2020-budget.txt", "h.txt")
+    assert provincial.key_figures["pass_through_expenditure"] == Decimal("0")  # prints none

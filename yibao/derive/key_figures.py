@@ -7,15 +7,18 @@ contributor's report all use the same figures.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
-from yibao.model import Document, Table
+from yibao.model import Document, Row, Table
 from yibao.normalise.summary import summary_figure
+from yibao.reference import load_data
 
 KEY_FIGURES = (
     "income_grand_total", "expense_grand_total", "income_year_total", "expense_year_total",
     "general_budget_income", "carryover_income", "basic_expenditure", "project_expenditure",
     "personnel_expenditure", "public_expenditure", "three_public_total", "three_public_overseas",
     "three_public_vehicle_purchase", "three_public_vehicle_operation", "three_public_reception",
+    "pass_through_expenditure",
 )  # fmt: skip
 # key figure → the summary-table figure it is (labels in yibao/data/summary.yml)
 SUMMARY_FIGURES = {
@@ -48,7 +51,36 @@ def key_figures(document: Document) -> dict[str, Decimal | None]:
     basic_table = _total_of(document.first_table("general_budget_basic_expenditure"), "total")
     figures["general_budget_basic_total"] = basic_table
     figures.update(_three_public_figures(document.first_table("three_public")))
+    figures["pass_through_expenditure"] = pass_through(document)
     return figures
+
+
+@cache
+def pass_through_codes() -> dict[str, str]:
+    return {str(code): str(name) for code, name in load_data("pass_through.yml")["pass_through"].items()}
+
+
+def pass_through(document: Document) -> Decimal | None:
+    """Pass-through funds of the year (yibao/data/pass_through.yml): the 款 rows of the function
+    classification whose code is listed, or, where a table prints only 项, the 项 under them.
+    None when no function-classified expenditure table is printed."""
+    for table_id in ("general_budget_expenditure", "expenditure"):
+        table = document.first_table(table_id)
+        if table is None or not table.rows:
+            continue
+        codes = pass_through_codes()
+        segments = [r for r in table.rows if len(r.code) == 5 and r.code in codes]
+        items = [r for r in table.rows if len(r.code) == 7 and r.code[:5] in codes]
+        rows = segments or items
+        return sum((_row_total(r) for r in rows), Decimal("0"))
+    return None
+
+
+def _row_total(row: Row) -> Decimal:
+    """A row's total: its total column, or the sum of its basic and project columns."""
+    if "total" in row.amounts:
+        return row.amounts["total"]
+    return row.amounts.get("basic", Decimal("0")) + row.amounts.get("project", Decimal("0"))
 
 
 def _total_of(table: Table | None, measure: str) -> Decimal | None:

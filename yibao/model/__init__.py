@@ -195,6 +195,38 @@ class Problem:
 
 
 @dataclass
+class StatedChange:
+    """A change on last year stated in the text ("…1,116.56万元，比上年增加2.76万元，增长0.25%"):
+    last year's figure recovered from this year's and the change, with the sentence it comes from."""
+
+    change_no: int
+    subject: str  # what the sentence names, as printed (一般公共预算收入)
+    figure: str  # the key figure whose words name it ('' when none does)
+    amount: Decimal  # this year's amount as stated (万元)
+    change: Decimal  # the stated change, negative for 减少 / 下降
+    rate: Decimal | None  # the stated rate in percent, negative for 下降; None when not stated
+    previous: Decimal  # last year's: amount − change (derived from the text, not printed as such)
+    page: int
+    line: int
+    sentence: str
+
+
+@dataclass
+class ScoreItem:
+    """One criterion of the disclosure scorecard on one document (for one table, where the
+    criterion is per table), with the evidence: where the document shows it, or why not."""
+
+    criterion: str  # criterion id of yibao/data/scorecard.yml, e.g. completeness.table_printed
+    item: str  # the table id for per-table criteria; '' otherwise
+    outcome: str  # met | not_met | not_applicable | not_assessed
+    detail: str  # for a reader, zh (en)
+    table: str = ""  # evidence: the table id
+    page: int | None = None  # evidence: where it is printed
+    line: int | None = None
+    evidence: str = ""  # the sentence or title printed there
+
+
+@dataclass
 class Metadata:
     bureau: str = ""
     fiscal_year: int | None = None
@@ -226,6 +258,10 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
     # headline figures (`derive.key_figures`), derived once after the tables are read
     key_figures: dict[str, Decimal | None] = field(default_factory=dict)
+    # changes on last year stated in the narrative (`recognise.narrative.stated_changes`)
+    stated_changes: list[StatedChange] = field(default_factory=list)
+    # the disclosure scorecard (`validate.scorecard`), once the checks have run
+    scorecard: list[ScoreItem] = field(default_factory=list)
     error: str = ""  # set when nothing usable could be read
 
     @property

@@ -105,3 +105,12 @@ class TableFamily(StrEnum):
     THREE_PUBLIC = "three_public"
     PROJECTS = "projects"
     PERFORMANCE = "performance"
+
+
+class ScoreOutcome(StrEnum):
+    """How a document meets one scorecard criterion (yibao/data/scorecard.yml)."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"  # the criterion does not apply (a table with amounts needs no 空表 note)
+    NOT_ASSESSED = "not_assessed"  # the criterion applies but the document does not let us tell

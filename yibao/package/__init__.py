@@ -30,7 +30,7 @@ from yibao.reference import load_data, measures
 Row = dict[str, Any]
 RESOURCE_ORDER = (
     "documents", "tables", "line_items", "key_figures", "projects", "performance_targets",
-    "glossary", "checks", "problems", "rejected_files",
+    "glossary", "checks", "problems", "stated_changes", "scorecard", "rejected_files",
 )  # fmt: skip
 CLASSIFIED_LEVELS = ("class", "segment", "item")  # rows of a classification, coded or printed by name
 LICENSE = {
@@ -101,7 +101,23 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
         rows["checks"].append(entity_row(did, check, check_no=number, difference=check.difference))
     for number, problem in enumerate(document.problems, start=1):
         rows["problems"].append(entity_row(did, problem, problem_no=number))
+    for change in document.stated_changes:
+        rows["stated_changes"].append(entity_row(did, change))
+    for score in document.scorecard:
+        rows["scorecard"].append(entity_row(did, score, **criterion_fields(score.criterion)))
     return rows
+
+
+@cache
+def _criteria() -> dict[str, dict[str, Any]]:
+    return {str(c["id"]): c for c in load_data("scorecard.yml")["criteria"]}
+
+
+def criterion_fields(criterion_id: str) -> Row:
+    """What a scorecard row says of its criterion: its group, its wording and its source rule."""
+    entry = _criteria()[criterion_id]
+    source = load_data("scorecard.yml")["sources"][entry["source"]]
+    return {"group": entry["group"], "criterion_zh": entry["zh"], "criterion_en": entry["en"], "rule": source["zh"]}
 
 
 def entity_row(doc_id: str, entity: Any, **extra: Any) -> Row:

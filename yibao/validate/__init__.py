@@ -11,11 +11,11 @@ from collections.abc import Iterable
 
 from yibao.model import Check, Document, SourceText
 from yibao.recognise.units import WAN, in_wan
-from yibao.validate import across, narrative, summary, tables
+from yibao.validate import across, figures, narrative, summary, tables, three_public, years
 from yibao.validate.base import Context, Rule, registry
 
 # the rule modules register their rules when imported, in this order
-RULE_MODULES = (summary, tables, across, narrative)
+RULE_MODULES = (summary, three_public, tables, across, figures, narrative, years)
 
 
 def rules() -> list[Rule]:

@@ -75,9 +75,11 @@ class Narrative:
 class Context:
     """What a rule may look at: the document read so far and its source text."""
 
-    def __init__(self, document: Document, source: SourceText) -> None:
+    def __init__(self, document: Document, source: SourceText, previous: Document | None = None) -> None:
         self.document = document
         self.source = source
+        # the same body's document of the year before, when the package has it (`validate.years`)
+        self.previous = previous
 
     @cached_property
     def narrative(self) -> Narrative:
@@ -177,3 +179,30 @@ def compare(
 
 def total(rows: Iterable[Row], measure: str) -> Decimal:
     return sum((r.amounts.get(measure, ZERO) for r in rows), ZERO)
+
+
+# ---------------------------------------------------------------- units
+
+
+@cache
+def unit_in_wan() -> dict[str, Decimal]:
+    """The unit a table prints its amounts in (元, 万元 …) → how many 万元 one of it is."""
+    return {str(unit): Decimal(str(value)) for unit, value in load_data("figures.yml")["unit_in_wan"].items()}
+
+
+def table_unit(table: Table) -> str:
+    """The one hook for a table's printed unit: `Table.unit` where the reader sets it; '' (the
+    document's unit, 万元) where it does not."""
+    return str(getattr(table, "unit", "") or "")
+
+
+def in_wan(table: Table, amount: Decimal) -> Decimal:
+    """A printed amount in 万元, the unit of every comparison across tables."""
+    return amount * unit_in_wan().get(table_unit(table), Decimal(1))
+
+
+def printed_step(table: Table, amount: Decimal) -> Decimal:
+    """The last printed place of an amount, in 万元 (0.01 for 12.34 万元, 0.0001 for 12 元)."""
+    exponent = amount.as_tuple().exponent
+    places = exponent if isinstance(exponent, int) else 0
+    return in_wan(table, Decimal(1).scaleb(places))

@@ -10,71 +10,17 @@ with each character's line remembered. What the text says is read with the patte
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import cache
-from typing import Any
 
 from yibao.messages import say
 from yibao.model import Check, Document
 from yibao.model.enums import CheckStatus, Outcome, Side
 from yibao.normalise.summary import bare_name
-from yibao.reference import load_data
+from yibao.recognise.narrative import claims, function_class_pattern, growth_pattern, vocabulary
 from yibao.validate.base import Context, Rule, compare, register
 
 NARRATIVE = "narrative"
-
-
-@dataclass(frozen=True)
-class Claim:
-    label: str
-    figure: str  # key figure id
-    pattern: re.Pattern[str]
-    not_after: tuple[str, ...]
-
-
-@cache
-def _vocabulary() -> dict[str, Any]:
-    return load_data("narrative.yml")
-
-
-def _expand(pattern: str) -> str:
-    data = _vocabulary()
-    return (
-        pattern.replace("{clause}", str(data["clause"]))
-        .replace("{filler}", str(data["filler"]))
-        .replace("{number}", str(data["number"]))
-    )
-
-
-@cache
-def claims() -> tuple[Claim, ...]:
-    data = _vocabulary()
-    unit = str(data["amount_unit"])
-    entries: list[dict[str, Any]] = data["claims"]
-    return tuple(
-        Claim(
-            label=str(entry["label"]),
-            figure=str(entry["figure"]),
-            # the label, a few words that are not a number or a sentence break, the amount in 万元
-            pattern=re.compile(_expand(f"(?:{entry['words']}){{filler}}{{number}}{unit}")),
-            not_after=tuple(entry.get("not_after", ())),
-        )
-        for entry in entries
-    )
-
-
-@cache
-def growth_pattern() -> re.Pattern[str]:
-    return re.compile(_expand(str(_vocabulary()["growth"])))
-
-
-@cache
-def function_class_pattern() -> re.Pattern[str]:
-    names = "|".join(re.escape(name) for name in _vocabulary()["function_classes"])
-    return re.compile(_expand(f"({names}){{number}}{_vocabulary()['amount_unit']}"))
 
 
 def _amount(text: str) -> Decimal:
@@ -162,7 +108,7 @@ class GrowthRate(Rule):
 
     def check_document(self, context: Context) -> Iterable[Check]:
         text = context.narrative
-        decreases = tuple(_vocabulary()["decrease_words"])
+        decreases = tuple(vocabulary()["decrease_words"])
         for match in growth_pattern().finditer(text.text):
             amount, verb, change, _, rate = match.groups()
             current, delta, stated_rate = _amount(amount), _amount(change), _amount(rate)
