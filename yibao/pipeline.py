@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from yibao.derive.key_figures import key_figures
+from yibao.derive.units import in_wan
 from yibao.extract import file_error, read_source
 from yibao.extract.sidecar import metadata_file as sidecar_file
 from yibao.extract.sidecar import read_overrides
@@ -30,7 +31,7 @@ from yibao.normalise.three_public import read_three_public
 from yibao.recognise import metadata as meta
 from yibao.recognise.narrative import document_narrative, stated_changes
 from yibao.recognise.titles import Segment, find_segments
-from yibao.recognise.units import document_unit, in_wan, printed_unit
+from yibao.recognise.units import document_unit, printed_unit
 from yibao.validate import validate
 from yibao.validate.scorecard import scorecard
 

@@ -7,9 +7,10 @@ from decimal import Decimal
 import pytest
 
 from tests.recognise.corpus import REAL, document_of
+from yibao.derive.units import to_wan
 from yibao.model import Line
 from yibao.package import document_rows
-from yibao.recognise.units import document_unit, printed_unit, to_wan
+from yibao.recognise.units import document_unit, printed_unit
 
 
 @pytest.mark.parametrize(

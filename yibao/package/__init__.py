@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from yibao.derive.key_figures import KEY_FIGURES
+from yibao.derive.units import to_wan
 from yibao.model import Document
 from yibao.model.ids import bureau_id, document_id
 from yibao.output import atomic_folder, swap_in  # noqa: F401 - swap_in re-exported
 from yibao.package.cells import RULE as FORMULA_RULE
 from yibao.package.cells import to_cell
-from yibao.recognise.units import to_wan
 from yibao.reference import load_data, measures
 
 Row = dict[str, Any]

@@ -8,18 +8,15 @@ point only (`Decimal.scaleb`: exact, no rounding, every printed digit kept).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
-from decimal import Decimal
 from functools import cache
 
-from yibao.model import Document, Line
+from yibao.model import Line
 from yibao.model.enums import UnitSource
 from yibao.reference import table_settings
 from yibao.text import squeeze
 
-WAN = "万元"
 _AMOUNT = re.compile(r"\d[\d,]*\.\d+")
 
 
@@ -50,29 +47,3 @@ def document_unit(printed: list[str]) -> tuple[str, str]:
     counts = Counter(known)
     scale = table_settings()["units"]
     return sorted(counts, key=lambda u: (-counts[u], -scale[u]))[0], UnitSource.DOCUMENT
-
-
-def to_wan(amount: Decimal, unit: str) -> Decimal:
-    """An amount printed in `unit`, in 万元 exactly: 193018000 元 → 19301.8000, 12.50 元 → 0.001250."""
-    shift = int(table_settings()["units"].get(unit or WAN, 0))
-    return amount.scaleb(shift) if shift else amount
-
-
-def in_wan(document: Document) -> Document:
-    """The document with every table's amounts in 万元: what figures from several tables (key
-    figures, checks across tables, the narrative's 万元 figures) are compared in. The document
-    itself keeps its amounts as printed."""
-    if all((table.unit or WAN) == WAN for table in document.tables):
-        return document
-    tables = [
-        dataclasses.replace(
-            table,
-            rows=[
-                dataclasses.replace(row, amounts={m: to_wan(a, table.unit) for m, a in row.amounts.items()})
-                for row in table.rows
-            ],
-            unit=WAN,
-        )
-        for table in document.tables
-    ]
-    return dataclasses.replace(document, tables=tables)

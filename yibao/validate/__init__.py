@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from yibao.derive.units import WAN, in_wan
 from yibao.model import Check, Document, SourceText
-from yibao.recognise.units import WAN, in_wan
 from yibao.validate import across, figures, narrative, summary, tables, three_public, years
 from yibao.validate.base import Context, Rule, registry
 
