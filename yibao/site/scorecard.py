@@ -255,6 +255,11 @@ class StatedChange:
         return "—" if self.rate is None else f"{signed(self.rate)}%"
 
     @property
+    def all_zero(self) -> bool:
+        """0 this year and no change: shown in one line with the others, not a row each."""
+        return self.amount == 0 and self.change == 0
+
+    @property
     def agrees_with_document(self) -> bool | None:
         if self.previous is None or self.previous_document is None:
             return None
