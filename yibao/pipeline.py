@@ -100,7 +100,7 @@ def parse_document(path: Path, display_name: str) -> Document:
         document.key_figures = key_figures(document)
         try:
             validate(document, source)
-            document.scorecard = scorecard(document, source)
+            document.scorecard = scorecard(document, source, narrative)
         except MemoryError:
             raise
         except Exception as error:  # a check's bug must not hide the document's data
