@@ -318,3 +318,30 @@ def test_tables_in_other_units_agree_within_the_rounding_of_the_coarser(printed:
     revenue.unit = "元"  # type: ignore[attr-defined]  # Table.unit, set by the reader where known
     assert in_wan(revenue, D(printed)) == D(printed) / 10000
     assert {c.status for c in only(checks(summary, revenue), "cross.same_figure")} == {status}
+
+
+def test_final_accounts_totals_count_the_lines_between_year_and_total() -> None:
+    """决算 form: 本年收入合计, 使用非财政拨款结余, 年初结转和结余, 总计 (a bare 总计 on both sides)."""
+    table = summary_table(
+        "summary",
+        [
+            income("一、一般公共预算财政拨款收入", "9746.50"),
+            income("本年收入合计", "9746.50"),
+            income("使用非财政拨款结余", "5.00"),
+            income("年初结转和结余", "112.88"),
+            income("总计", "9864.38"),
+            spend("本年支出合计", "9759.38"),
+            spend("结余分配", "0"),
+            spend("年末结转和结余", "105.00"),
+            spend("总计", "9864.38"),
+        ],
+    )
+    found = {c.check: c.status for c in checks(table)}
+    assert found["summary.year_income_plus_carryover"] == "pass"
+    assert found["summary.year_expense_plus_carryforward"] == "pass"
+    assert found["summary.income_equals_expense"] == "pass"
+    table.rows[2].amounts["income"] = D("50.00")  # 使用非财政拨款结余: part of 总计, of no other figure
+    assert failed(checks(table)) == [
+        "summary.year_income_plus_carryover: 本年收入合计 + 上年结转结余 = 收入总计"
+        " (income of the year plus carry-over equals total income)"
+    ]

@@ -83,13 +83,29 @@ class Context:
 
     @cached_property
     def narrative(self) -> Narrative:
-        parts: list[str] = []
-        line_of: list[int] = []
-        for line in self.source.lines:
-            squeezed = squeeze(line.text)
-            parts.append(squeezed)
-            line_of.extend([line.number] * len(squeezed))
-        return Narrative("".join(parts), line_of)
+        return narrative_of(self.source)
+
+
+# The last sources' narratives: validating the same source again (after a table changed) does
+# not read its text again. Keyed by identity, checked by identity: never another source's text.
+_NARRATIVES: dict[int, tuple[SourceText, Narrative]] = {}
+
+
+def narrative_of(source: SourceText) -> Narrative:
+    cached = _NARRATIVES.get(id(source))
+    if cached is not None and cached[0] is source:
+        return cached[1]
+    parts: list[str] = []
+    line_of: list[int] = []
+    for line in source.lines:
+        squeezed = squeeze(line.text)
+        parts.append(squeezed)
+        line_of.extend([line.number] * len(squeezed))
+    narrative = Narrative("".join(parts), line_of)
+    if len(_NARRATIVES) >= 4:
+        _NARRATIVES.pop(next(iter(_NARRATIVES)))
+    _NARRATIVES[id(source)] = (source, narrative)
+    return narrative
 
 
 class Rule:

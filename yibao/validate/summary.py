@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from yibao.model import Check, Row, Table
 from yibao.model.enums import Side
@@ -38,6 +38,9 @@ class IncomeEqualsExpense(SummaryRule):
 
 @register
 class YearIncomePlusCarryover(SummaryRule):
+    """收入总计 = 本年收入合计 + 上年结转结余, and the items printed between them that belong to
+    neither (使用非财政拨款结余, 用事业基金弥补收支差额 …)."""
+
     code = "year_income_plus_carryover"
 
     def check_table(self, table: Table) -> Iterable[Check]:
@@ -45,11 +48,16 @@ class YearIncomePlusCarryover(SummaryRule):
         year_income = summary_figure(table, "year_income")
         carryover = summary_figure(table, "carryover")
         if income is not None and year_income is not None:
-            yield self.compare(table.table_id, income, year_income + (carryover or ZERO), 2, table.table_id)
+            loose = loose_items(table, Side.INCOME, "year_income", "income_total")
+            actual = year_income + (carryover or ZERO) + total(loose, Side.INCOME)
+            yield self.compare(table.table_id, income, actual, 2 + len(loose), table.table_id)
 
 
 @register
 class YearExpensePlusCarryforward(SummaryRule):
+    """支出总计 = 本年支出合计 + 年终结转结余, and the items printed between them that belong to
+    neither (结余分配 …)."""
+
     code = "year_expense_plus_carryforward"
 
     def check_table(self, table: Table) -> Iterable[Check]:
@@ -57,7 +65,9 @@ class YearExpensePlusCarryforward(SummaryRule):
         year_expense = summary_figure(table, "year_expense")
         carryforward = summary_figure(table, "carryforward")
         if expense is not None and year_expense is not None:
-            yield self.compare(table.table_id, expense, year_expense + (carryforward or ZERO), 2, table.table_id)
+            loose = loose_items(table, Side.EXPENDITURE, "year_expense", "expense_total")
+            actual = year_expense + (carryforward or ZERO) + total(loose, Side.EXPENDITURE)
+            yield self.compare(table.table_id, expense, actual, 2 + len(loose), table.table_id)
 
 
 @register
@@ -111,6 +121,7 @@ def _ordinal_levels() -> tuple[tuple[int, re.Pattern[str]], ...]:
     return tuple((int(e["level"]), re.compile(str(e["pattern"]))) for e in entries)
 
 
+@lru_cache(maxsize=4096)
 def ordinal_level(label: str) -> int:
     """1 for 一、, 2 for （一）, 3 for 1. …; 0 where the label prints no ordinal."""
     name = squeeze(label)
@@ -122,6 +133,7 @@ def _partial_words() -> tuple[str, ...]:
     return tuple(str(word) for word in load_data("summary.yml")["partial"])
 
 
+@lru_cache(maxsize=4096)
 def is_partial(label: str) -> bool:
     """An item opened by 其中: part of what precedes it, not all of it."""
     return squeeze(label).startswith(_partial_words())
@@ -129,7 +141,12 @@ def is_partial(label: str) -> bool:
 
 def figure_of(row: Row, side: str) -> str:
     """The summary figure a row prints (`year_income`, `income_total` …), or ''."""
-    name = bare_name(row.name)
+    return _figure_named(row.name, side)
+
+
+@lru_cache(maxsize=4096)
+def _figure_named(label: str, side: str) -> str:
+    name = bare_name(label)
     return next((f for f in SIDE_FIGURES.get(side, ()) if name in summary_labels(f)), "")
 
 
@@ -222,13 +239,30 @@ def side_sums(table: Table, side: str) -> list[Sum]:
     return sums
 
 
+def loose_items(table: Table, side: str, after: str, before: str) -> list[Row]:
+    """The top items printed between the rows of two figures (本年收入合计 … 收入总计) in blocks
+    that belong to no figure: parts of the grand total in their own right."""
+    rows = [r for r in table.rows if r.side == side]
+    figures = [figure_of(r, side) for r in rows]
+    if after not in figures or before not in figures:
+        return []
+    start, end = figures.index(after), figures.index(before)
+    position = {id(r): i for i, r in enumerate(rows)}
+    loose: list[Row] = []
+    for block in side_blocks(table, side):
+        if block.owner is None and start < position[id(block.items[0])] < end:
+            tops, _ = _nested_sums(list(block.items), list(block.levels))
+            loose.extend(tops)
+    return loose
+
+
 def _owner(previous: Row | None, following: Row | None, side: str, opening: bool, level: int) -> Row | None:
     if previous is not None and 0 < ordinal_level(previous.name) < level:
         return previous  # 一、本年收入 → （一）…（三）
     if (
         previous is not None
         and not ordinal_level(previous.name)
-        and figure_of(previous, side) not in GRAND_TOTALS
+        and figure_of(previous, side) in CARRIES
         and following is not None
         and figure_of(following, side) in GRAND_TOTALS
     ):
