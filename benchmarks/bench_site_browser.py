@@ -50,6 +50,8 @@ FOUR_G = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "up
 CPU_SLOWDOWN = 4
 CHART_BUDGET_SECONDS = 3.0
 CHART_JS_BUDGET = 450 * 1024
+METRICS = ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
+           "cumulative-layout-shift", "speed-index")  # fmt: skip
 COMPRESSED = (".html", ".css", ".js", ".json", ".svg", ".xml", ".csv", ".txt")
 # Every chart on the page laid out, each bar that is not folded away drawn with a width.
 CHARTS_DRAWN = """() => {
@@ -102,7 +104,9 @@ def serve(directory: Path) -> Iterator[str]:
 def a_bureau_page(site: Path) -> str:
     """The bureau page with the most charts (the heaviest page a reader opens)."""
     pages = [p for p in (site / "bureaus").glob("*.html") if p.name not in ("index.html", "compare.html")]
-    return max(sorted(pages), key=lambda p: p.read_text(encoding="utf-8").count("data-chart")).relative_to(site).as_posix()
+    return (
+        max(sorted(pages), key=lambda p: p.read_text(encoding="utf-8").count("data-chart")).relative_to(site).as_posix()
+    )
 
 
 def chart_timing(browser, url: str, runs: int = 3) -> dict[str, float]:
@@ -151,7 +155,9 @@ def scripts_of(browser, url: str, site: Path, base_url: str) -> list[dict[str, o
 def lighthouse(url: str, report: Path) -> dict[str, object]:
     command = os.environ.get("LIGHTHOUSE") or shutil.which("lighthouse")
     if not command:
-        return {"error": "lighthouse not found: npm install lighthouse, then set LIGHTHOUSE=…/node_modules/.bin/lighthouse"}
+        return {
+            "error": "lighthouse not found: npm install lighthouse, then set LIGHTHOUSE=…/node_modules/.bin/lighthouse"
+        }
     environment = dict(os.environ, CHROME_PATH=CHROMIUM)
     completed = subprocess.run(
         [command, url, "--quiet", "--output=json", f"--output-path={report}",
@@ -171,11 +177,7 @@ def lighthouse(url: str, report: Path) -> dict[str, object]:
     return {
         "performance": round(data["categories"]["performance"]["score"] * 100),
         "accessibility": round(data["categories"]["accessibility"]["score"] * 100),
-        **{
-            key: audits[key].get("displayValue", "")
-            for key in ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time",
-                        "cumulative-layout-shift", "speed-index")
-        },  # fmt: skip
+        **{key: audits[key].get("displayValue", "") for key in METRICS},
         "accessibility_failed": failed,
     }
 
@@ -233,8 +235,12 @@ def main(arguments: list[str]) -> None:
               f"first paint {result['first_paint_s']:.2f} s, load {result['load_s']:.2f} s "
               f"[4G {FOUR_G['latency']} ms, {CPU_SLOWDOWN}× CPU]")  # fmt: skip
         for script in result["scripts"]:  # type: ignore[attr-defined]
-            print(f"   script {script['script']}: {script['bytes'] / 1024:.1f} KB, {script['gzip'] / 1024:.1f} KB gzipped")
-        print(f"   chart JavaScript {int(result['chart_js_gzip']) / 1024:.1f} KB gzipped (budget {CHART_JS_BUDGET // 1024} KB)")  # type: ignore[call-overload]
+            print(
+                f"   script {script['script']}: {script['bytes'] / 1024:.1f} KB, {script['gzip'] / 1024:.1f} KB gzipped"
+            )
+        print(
+            f"   chart JavaScript {int(result['chart_js_gzip']) / 1024:.1f} KB gzipped (budget {CHART_JS_BUDGET // 1024} KB)"
+        )  # type: ignore[call-overload]
         if "lighthouse" in result:
             print(f"   lighthouse (mobile): {json.dumps(result['lighthouse'], ensure_ascii=False)}")
     (options.out / "bench-site-browser.json").write_text(

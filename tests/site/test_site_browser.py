@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 from sitebuild import build_site, chosen_package, serve
@@ -157,7 +157,7 @@ def test_function_chart_shows_the_printed_amounts(served, watch):
     bars = chart.locator(".yibao-chart > ol.yibao-bars > li")
     first = bars.first.inner_text()
     assert "社会保障和就业支出" in first and "980.15" in first and "87.8%" in first
-    chart.locator("details.yibao-level summary", has_text="208 社会保障和就业支出").click()
+    chart.locator("details.yibao-level summary", has_text="208 社会保障和就业支出").first.click()
     assert "857.18" in chart.inner_text()  # the 款 level, unfolded
     chart.locator("+ div details summary").first.click()  # the chart's table
     table = page.locator("figure[id$='--function'] + div table").first.inner_text()
@@ -198,7 +198,7 @@ def search_results(page, base_url: str, query: str) -> list[str]:
     hrefs = page.locator(".md-search-result__item > a, .md-search-result__link").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
-    return [re.sub(r"[?#].*$", "", href) for href in hrefs]
+    return [unquote(re.sub(r"[?#].*$", "", href)) for href in hrefs]
 
 
 @pytest.mark.parametrize(

@@ -466,7 +466,7 @@ def document_total(figures: Row | None) -> Decimal | None:
 def years_chart(chart_id: str, documents: list[Row], key_figures: dict[str, Row]) -> Chart | None:
     """支出总计 per year and kind (budget against final accounts side by side); None below two
     documents with a total."""
-    records = []
+    records: list[dict[str, Any]] = []
     for doc in sorted(
         documents,
         key=lambda d: (d.get("fiscal_year", ""), d.get("doc_type", ""), d.get("scope", ""), d.get("doc_id", "")),
@@ -515,29 +515,33 @@ class Comparable:
     public: Decimal | None
     three_public: Decimal | None
     group: str = ""  # level · year · kind: only documents of one group are ranked together
+    kind: str = ""  # 部门预算, 单位决算 …: shares are compared across levels and years within a kind
 
 
-def grouped(entries: list[Comparable]) -> list[tuple[str, list[Comparable]]]:
+def grouped(entries: list[Comparable], by_kind: bool = False) -> list[tuple[str, list[Comparable]]]:
     groups: dict[str, list[Comparable]] = {}
     for entry in entries:
-        groups.setdefault(entry.group, []).append(entry)
+        groups.setdefault(entry.kind if by_kind else entry.group, []).append(entry)
     return sorted(groups.items())
 
 
 def ranking_panels(entries: list[Comparable], value: Any, limit: int, percent: bool = False) -> list[Panel]:
-    """One ranked panel per group (level · year · kind); documents of different groups are
-    never put on one scale."""
+    """One ranked panel per group. Amounts are ranked only within one level, year and kind;
+    shares (which mean the same at any size) within one kind, across levels and years."""
     panels = []
-    for group, members in grouped(entries):
+    for group, members in grouped(entries, by_kind=percent):
         values = [(entry.label, value(entry)) for entry in members]
         known = sorted([(label, v) for label, v in values if v is not None], key=lambda p: (-p[1], p[0]))[:limit]
         if not known:
             continue
         sizes = [float(v / 100) for _, v in known] if percent else lengths([v for _, v in known])
+        mixed = len({entry.group for entry in members}) > 1
         bars = [
             Bar(label, None if percent else v, "", size, value_text=f"{v}%" if percent else "")
             for (label, v), size in zip(known, sizes, strict=True)
         ]
+        if percent and mixed:
+            group = f"{group}（不同级别、年度的文件放在一起：比例可比，金额不可比）"
         panels.append(Panel([group], bars, title=group))
     return panels
 

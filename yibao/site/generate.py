@@ -388,7 +388,7 @@ class SiteWriter:
             checks=checks,
             failing=failing,
             recent=[page_of[doc.get("doc_id", "")] for doc in recent_documents(documents, RECENT_LIMIT)],
-            charts=self.comparison_charts("home", HOME_COMPARE_LIMIT)[:2],
+            charts=self.comparison_charts("home", HOME_COMPARE_LIMIT)[2:4],
         )
 
     def write_bureau_index(self) -> None:
@@ -573,7 +573,9 @@ class SiteWriter:
             for resource in self.package.descriptor.get("resources", [])
             if isinstance(resource.get("path"), str)
         }
-        entries = [{"name": ZIP_NAME, "href": ZIP_NAME, "what": "全部数据（以下各文件的压缩包）", "rows": None}]
+        entries: list[dict[str, Any]] = [
+            {"name": ZIP_NAME, "href": ZIP_NAME, "what": "全部数据（以下各文件的压缩包）", "rows": None}
+        ]
         entries.append({"name": "datapackage.json", "href": "datapackage.json",
                         "what": "数据包描述：每张表的字段、类型和说明", "rows": None})  # fmt: skip
         for name in files:

@@ -236,7 +236,7 @@ def comparable(view: DocumentView, bureau: BureauView) -> Comparable:
     figures = view.key_figures
     return Comparable(
         doc_id=view.doc_id,
-        label=bureau.name,
+        label=f"{bureau.name}（{view.doc.get('fiscal_year', '')}）",
         page=bureau.page,
         total=view.total,
         basic=key_figure(figures, "basic_expenditure"),
@@ -245,6 +245,7 @@ def comparable(view: DocumentView, bureau: BureauView) -> Comparable:
         public=key_figure(figures, "public_expenditure"),
         three_public=key_figure(figures, "three_public_total"),
         group=comparison_group(view.doc),
+        kind=kind_label(view.doc),
     )
 
 
