@@ -13,6 +13,8 @@ import jinja2
 
 from . import charts as ch
 from . import downloads
+from . import ranking as rk
+from . import scorecard as sc
 from .formatting import format_amount, front_matter_title, md_escape, readable_slug, safe_url, script_json
 from .lead import build_lead, inconsistency_sentence
 from .model import (
@@ -85,6 +87,10 @@ def template_environment() -> jinja2.Environment:
         kind_label=kind_label,
         CHART_CSV_DIR=CHART_CSV_DIR,
         TABLE_LABELS=TABLE_LABELS,
+        OUTCOME_MARKS=sc.OUTCOME_MARKS,
+        GROUP_LABELS=sc.GROUP_LABELS,
+        DOC_KIND_LABELS=ch.DOC_TYPE_LABELS,
+        signed=sc.signed,
     )
     return env
 
@@ -171,6 +177,10 @@ class SiteWriter:
         self.sources_withheld: set[str] = set()
         self.clean_names = clean_names(package.rows("line_items"))
         self.code_pages: dict[str, str] = {}
+        self.scorecards = {doc_id: sc.document_scorecard(rows) for doc_id, rows in package.by_doc("scorecard").items()}
+        self.stated_changes = package.by_doc("stated_changes")
+        self.rankings = rk.ranking_pages(self.bureaus, self.scorecards)
+        self.ranking_of = rk.page_of_document(self.rankings)
 
     # -- writing
 
@@ -323,8 +333,30 @@ class SiteWriter:
             "source_url": safe_url(view.doc.get("source_url", "")),
         }
 
+    def years_context(self, bureau: BureauView, view: DocumentView, items: list[Row]) -> dict[str, Any]:
+        """The scorecard and last year's figures of one document (site_templates/_scorecard.j2)."""
+        last_year = last_year_document(bureau, view)
+        changes = sc.stated_changes(
+            self.stated_changes.get(view.doc_id, []), last_year.key_figures if last_year else None
+        )
+        ranking = self.ranking_of.get(view.doc_id)
+        return {
+            "scorecard": self.scorecards.get(view.doc_id, sc.Scorecard([])),
+            "stated_changes": changes,
+            "has_last_year_document": any(c.previous_document is not None for c in changes),
+            "previous_tables": sc.previous_year_tables(
+                self.tables.get(view.doc_id, []),
+                [{**row, "name": shown_name(row, self.clean_names)} for row in items],
+                self.measure_labels,
+            ),
+            "ranking_page": ranking.page if ranking else "",
+            "ranking_title": ranking.title if ranking else "",
+        }
+
     def write_bureau_page(self, bureau: BureauView) -> None:
         documents = [self.document_context(bureau, view) for view in bureau.documents]
+        for context in documents:
+            context.update(self.years_context(bureau, context["view"], self.line_items.get(context["view"].doc_id, [])))
         years = ch.years_chart(f"{bureau.slug}--years", [v.doc for v in bureau.documents], self.key_figures)
         if years is not None:
             years.source = ch.source_line(f"{bureau.name}各年度文件", "", "")
@@ -402,7 +434,13 @@ class SiteWriter:
             "compare.md.j2",
             charts=self.comparison_charts("compare", COMPARE_LIMIT),
             entries=self.all_comparables(),
+            rankings=self.rankings,
         )
+
+    def write_rankings(self) -> None:
+        """One ranking page per administrative level and kind of document (bureaus/ranking/)."""
+        for page in self.rankings:
+            self.write_page(page.page, "ranking.md.j2", ranking=page, pages=self.rankings)
 
     def plan_code_pages(self) -> None:
         """One page per function and economic code that occurs: data/codes/<code>.md."""
@@ -564,6 +602,9 @@ class SiteWriter:
             checks=checks,
             license=license_of(self.package.descriptor),
             document_count=len(self.package.documents()),
+            scorecard_criteria=sc.method_criteria(),
+            required_tables=sc.required_tables(),
+            pass_through=sc.pass_through_reference(),
         )
 
     def download_entries(self, files: list[str]) -> list[dict[str, Any]]:
@@ -631,6 +672,25 @@ def check_groups(checks: list[Row]) -> list[dict[str, Any]]:
     return [groups[key] for key in sorted(groups)]
 
 
+def last_year_document(bureau: BureauView, view: DocumentView) -> DocumentView | None:
+    """The body's document of the year before, of the same kind, where the package has it."""
+    year = view.doc.get("fiscal_year", "")
+    if not year.isdigit():
+        return None
+    kind = (view.doc.get("doc_type", ""), view.doc.get("scope", ""))
+    for other in bureau.documents:
+        if (
+            other.doc.get("fiscal_year", "") == str(int(year) - 1)
+            and (
+                other.doc.get("doc_type", ""),
+                other.doc.get("scope", ""),
+            )
+            == kind
+        ):
+            return other
+    return None
+
+
 def safe_chart_id(value: str) -> str:
     return value.replace("/", "-")
 
@@ -653,6 +713,7 @@ def generate(package_dir: Path, docs_dir: Path) -> None:
     writer.write_home()
     writer.write_bureau_index()
     writer.write_compare()
+    writer.write_rankings()
     writer.write_classification()
     writer.write_code_pages()
     writer.write_data_page(files)
