@@ -108,7 +108,7 @@ def read_document(document: Document, source: SourceText, overrides: dict[str, o
         document.key_figures = key_figures(in_wan(document))  # headline figures are in 万元
         try:
             validate(document, source)
-            document.scorecard = scorecard(document, source)
+            document.scorecard = scorecard(document, source, narrative)
         except MemoryError:
             raise
         except Exception as error:  # a check's bug must not hide the document's data

@@ -77,8 +77,10 @@ class Evidence:
         return self.document.metadata.doc_type or DocType.BUDGET
 
 
-def scorecard(document: Document, source: SourceText) -> list[ScoreItem]:
-    evidence = Evidence(document, source, document_narrative(document, source))
+def scorecard(document: Document, source: SourceText, narrative: Narrative | None = None) -> list[ScoreItem]:
+    """The scorecard of a read and checked document; `narrative` is its text as the pipeline
+    already joined it (joined here when not given)."""
+    evidence = Evidence(document, source, narrative or document_narrative(document, source))
     items: list[ScoreItem] = []
     for criterion in criteria():
         if not criterion.applies_to(evidence.doc_type):
