@@ -153,6 +153,7 @@ def test_performance_targets() -> None:
     ("criterion", "sentence"),
     [
         ("explanation.total_change", "2025年，本部门收支预算2,220.40万元，比上年减少90.67万元，降低3.9%。"),
+        ("explanation.total_change", "2025年度收入总计1,200.00万元，比上年增加100.00万元，增长9.1%。"),
         ("explanation.three_public", "“三公”经费预算数7.30万元，比上年减少0.20万元，主要原因是压减公务接待费。"),
         ("explanation.agency_operating", "2025年机关运行经费预算为118.06万元，主要用于办公及印刷费。"),
         ("explanation.procurement", "2025年本部门政府采购预算9.00万元，其中货物类6.00万元。"),
