@@ -36,7 +36,7 @@ ALLOWED: dict[str, set[str]] = {
     "pipeline": {"extract", "recognise", "normalise", "derive", "validate"},
     "isolation": {"pipeline"},
     "report": set(),
-    "build": {"extract", "isolation", "output", "package", "pipeline", "validate"},
+    "build": {"extract", "isolation", "output", "package", "pipeline"},
 }
 
 # The foundation itself is layered: the model may use messages and text, nothing of the stages.

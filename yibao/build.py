@@ -35,7 +35,6 @@ from yibao.output import OutputError, OutputLocked, output_lock, write_error
 from yibao.package import write_all
 from yibao.package.cells import from_cell
 from yibao.pipeline import parse_document, sha256_of
-from yibao.validate.years import check_years
 
 NOT_DOCUMENTS = ("readme.md", "license.md")
 EXIT_WRITE_FAILED = 2
@@ -144,7 +143,6 @@ def build_documents(
         order.append(name)
     parsed = {d.source_file: d for d in parse_all(to_parse)}
     documents = [parsed[name] if name in parsed else unreadable[name] for name in order]
-    check_years(documents)  # needs every document read: each one's previous year may be another
     for document in documents:
         if document.error:
             print(f"{shown(document.source_file)}: error — {shown(document.error)}", file=log)

@@ -2,7 +2,9 @@
 against the figure the body's own document of last year prints.
 
 Documents are read one by one, each in its own worker, so this runs once all are read
-(`check_years`, called by the build): a document's previous one is the same body's, same kind
+(`check_years`). The build does not call it yet: its checks would change a document's own rows
+(status, checks_failed) because of a neighbour, and a document is published exactly as when built
+alone; they are to go to a resource of their own: a document's previous one is the same body's, same kind
 and scope, of the fiscal year before. Only changes on last year's *budget* are compared with a
 budget (a 决算 or 执行数 is another figure), and only between documents in the same unit.
 """
