@@ -22,7 +22,7 @@ from yibao.build import build_data
 
 sys.path.insert(0, str(ROOT / "tests" / "site"))
 from sitebuild import build_site, serve
-from test_site_browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, html_pages, pytestmark  # noqa: F401
+from test_site_browser import CHROMIUM, CHROMIUM_ARGS, PageWatch, bureau_pages, html_pages, pytestmark  # noqa: F401
 
 RUN = "window.__pwned=1;alert(document.domain)"
 BUREAU = f"双鸭山市医疗保障局\u0080<a autofocus onfocus={RUN}>x</a>"
@@ -110,9 +110,7 @@ def test_no_script_runs_on_any_page_or_in_the_search(hostile_site: Path, browser
                 watch.page.goto(base_url + relative, wait_until="networkidle")
                 assert watch.page.evaluate("window.__pwned === undefined"), relative
                 assert watch.page.evaluate(INJECTED) == [], relative
-            bureau_page = next(
-                p for p in pages if p.startswith("bureaus/") and p not in ("bureaus/index.html", "bureaus/compare.html")
-            )
+            bureau_page = bureau_pages(site)[0]
             watch.page.goto(base_url + bureau_page, wait_until="networkidle")
             body = watch.page.locator("article").inner_text()
             assert "onerror=" in body and "javascript:" in body  # the reader sees what was printed

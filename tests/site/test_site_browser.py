@@ -108,7 +108,9 @@ def bureau_pages(site: Path) -> list[str]:
     return [
         p
         for p in html_pages(site)
-        if p.startswith("bureaus/") and p not in ("bureaus/index.html", "bureaus/compare.html")
+        if p.startswith("bureaus/")
+        and p.count("/") == 1  # the ranking pages live under bureaus/ranking/
+        and p not in ("bureaus/index.html", "bureaus/compare.html")
     ]
 
 
