@@ -1,10 +1,17 @@
-"""Benchmark: the site at scale — data build, page generation and MkDocs build for N bureaus.
+"""Benchmarks of the site.
 
     .venv/bin/python benchmarks/bench_site.py [BUREAUS]
+    .venv/bin/python benchmarks/bench_site.py browser [--package DIR] [--out DIR]
 
+The first is the site at scale — data build, page generation and MkDocs build for N bureaus.
 Each bureau is a copy of one of the documents in source_docs/ with the place in its name
 replaced (某一市, 某二市 …), so every copy is a bureau of its own. Prints the time of each stage,
 the page count, the size of the site and of its search index.
+
+`browser` builds the site from a data package (default datapackage/) under a sub-path, serves it
+gzip-compressed as static hosts do, and measures it in Debian's Chromium
+(benchmarks/bench_site_browser.py): time until every chart is drawn with emulated 4G and a 4×
+slower CPU, the JavaScript shipped, Lighthouse's mobile scores, and screenshots at 390 and 1280 px.
 """
 
 from __future__ import annotations
@@ -83,4 +90,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1 and sys.argv[1] == "browser":
+        from bench_site_browser import main as browser_main
+
+        browser_main(sys.argv[2:])
+    else:
+        main()

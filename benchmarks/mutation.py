@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/mutation.py ../shared/seeds ../shared/real
     .venv/bin/python benchmarks/mutation.py source_docs --mode source --json mutation.json
     .venv/bin/python benchmarks/mutation.py FILE… --kinds random,digit,shift --limit 200
+    .venv/bin/python benchmarks/mutation.py ../shared/real --sample 150 --workers 2
 
 Two ways to change an amount:
 
@@ -16,9 +17,11 @@ Two ways to change an amount:
 
 A mutation is *caught* when the set of failed checks differs from the unchanged document's, or an
 error problem appears, or the document can no longer be read. The share caught is reported over
-all mutations and over the amounts of tables that have identities (a table some check of the
-unchanged document tests), per table, with every uncaught case (document, table, code, name,
-measure, page, line, old → new). Changes are at least 1.00 (万元): a smaller one is within the
+all mutations, over the amounts of tables that have identities (a table some check of the
+unchanged document tests) and over the tables whose identities all pass unchanged (where a table
+was read wrong its identities fail already, and the share would measure the reading, not the
+checks), per table, with every uncaught case (document, table, code, name, measure, page, line,
+old → new) and their count by table and kind of row: what no identity catches. Changes are at least 1.00 (万元): a smaller one is within the
 rounding a document may print (尾数误差) and no identity can tell it from rounding.
 
 Kinds of change (each deterministic, seeded by the document and the cell): `random` a value of
@@ -87,6 +90,7 @@ class Case:
     caught: bool
     how: str  # what noticed it: failed checks, a problem, unreadable; or "" when nothing did
     with_identities: bool
+    identities_pass: bool = False  # its table has identities and none of them fails unchanged
 
 
 # ---------------------------------------------------------------- reading and checking
@@ -132,6 +136,13 @@ def tables_with_identities(document: Document) -> set[str]:
     return {c.table for c in document.checks if c.status != "skip" and c.table}
 
 
+def tables_whose_identities_pass(document: Document) -> set[str]:
+    """Tables with identities none of which fails as printed: there a caught share measures the
+    checks, not how well the table was read (a table read wrong fails already)."""
+    failing = {c.table for c in document.checks if c.status == "fail"}
+    return tables_with_identities(document) - failing
+
+
 # ---------------------------------------------------------------- changes
 
 
@@ -174,7 +185,9 @@ def printed_like(original: str, value: Decimal) -> str:
 # ---------------------------------------------------------------- the two modes
 
 
-def table_cases(path: Path, kinds: tuple[str, ...], limit: int | None) -> tuple[list[Case], str]:
+def table_cases(
+    path: Path, kinds: tuple[str, ...], limit: int | None, sample: int | None = None
+) -> tuple[list[Case], str]:
     document = parse_document(path, path.name)
     if document.error:
         return [], document.error
@@ -182,8 +195,9 @@ def table_cases(path: Path, kinds: tuple[str, ...], limit: int | None) -> tuple[
     base = recheck(copy.deepcopy(document), source)
     before = signature(base)
     identities = tables_with_identities(base)
+    passing = tables_whose_identities_pass(base)
     cases = []
-    for cell in cells_of(path.name, base)[:limit]:
+    for cell in chosen(cells_of(path.name, base), limit, sample):
         table = next(t for t in base.tables if t.table_no == cell.table_no)
         for kind in kinds:
             new = changed(Decimal(cell.amount), kind, f"{path.name}|{cell}|{kind}")
@@ -196,12 +210,27 @@ def table_cases(path: Path, kinds: tuple[str, ...], limit: int | None) -> tuple[
                 how = noticed(before, signature(recheck(base, source)))
             finally:
                 amounts[cell.measure] = original
-            cases.append(Case(cell, kind, str(new), "table", bool(how), how, table.table_id in identities))
+            cases.append(
+                Case(cell, kind, str(new), "table", bool(how), how, table.table_id in identities,
+                     table.table_id in passing)
+            )  # fmt: skip
     return cases, ""
 
 
-def _source_case(args: tuple[str, str, Cell, str, str, bool, tuple[Any, ...]]) -> Case | None:
-    text, suffix, cell, kind, new, with_identities, before = args
+def _table_job(args: tuple[Path, tuple[str, ...], int | None, int | None]) -> tuple[list[Case], str]:
+    return table_cases(*args)
+
+
+def chosen(cells: list[Cell], limit: int | None, sample: int | None) -> list[Cell]:
+    """The first `limit` cells, or `sample` of them drawn the same way every run (by file name)."""
+    if sample is not None and sample < len(cells):
+        picked = sorted(random.Random(cells[0].file).sample(range(len(cells)), sample))
+        return [cells[i] for i in picked]
+    return cells[:limit]
+
+
+def _source_case(args: tuple[str, str, Cell, str, str, bool, bool, tuple[Any, ...]]) -> Case | None:
+    text, suffix, cell, kind, new, with_identities, identities_pass, before = args
     import tempfile
 
     lines = text.split("\n")
@@ -223,7 +252,7 @@ def _source_case(args: tuple[str, str, Cell, str, str, bool, tuple[Any, ...]]) -
         path.write_text("\n".join(lines), encoding="utf-8")
         document = parse_document(path, path.name)
     how = noticed(before, signature(document))
-    return Case(cell, kind, new, "source", bool(how), how, with_identities)
+    return Case(cell, kind, new, "source", bool(how), how, with_identities, identities_pass)
 
 
 def source_cases(path: Path, kinds: tuple[str, ...], limit: int | None, workers: int) -> tuple[list[Case], str, int]:
@@ -234,13 +263,16 @@ def source_cases(path: Path, kinds: tuple[str, ...], limit: int | None, workers:
         return [], document.error, 0
     text = path.read_bytes().decode("utf-8-sig", errors="replace")  # Line.number counts every line
     identities = tables_with_identities(document)
+    passing = tables_whose_identities_pass(document)
     before = signature(document)
     jobs = []
     for cell in cells_of(path.name, document)[:limit]:
         for kind in kinds:
             new = changed(Decimal(cell.amount), kind, f"{path.name}|{cell}|{kind}")
             if new is not None:
-                jobs.append((text, path.suffix, cell, kind, str(new), cell.table in identities, before))
+                jobs.append(
+                    (text, path.suffix, cell, kind, str(new), cell.table in identities, cell.table in passing, before)
+                )
     with ProcessPoolExecutor(max_workers=workers) as pool:
         results = list(pool.map(_source_case, jobs, chunksize=8))
     cases = [case for case in results if case is not None]
@@ -262,6 +294,7 @@ def report(cases: list[Case], unreadable: dict[str, str], skipped: int, seconds:
         f"mutations: {len(cases)} over {len({c.cell.file for c in cases})} documents ({seconds:.0f} s)",
         f"caught, all tables:              {share(cases)}",
         f"caught, tables with identities:  {share([c for c in cases if c.with_identities])}",
+        f"caught, tables whose identities pass unchanged: {share([c for c in cases if c.identities_pass])}",
     ]
     if skipped:
         lines.append(f"skipped (amount not found on its line, source mode): {skipped}")
@@ -279,6 +312,10 @@ def report(cases: list[Case], unreadable: dict[str, str], skipped: int, seconds:
         marked = "*" if any(c.with_identities for c in by_table[table]) else " "
         lines.append(f"  {marked} {table:48} {share(by_table[table])}")
     uncaught = [c for c in cases if not c.caught and c.with_identities]
+    lines += ["", "uncaught in tables with identities, by table and kind of row (what no identity catches):"]
+    kinds = Counter((c.cell.table, row_kind(c.cell)) for c in uncaught)
+    for (table, kind), count in sorted(kinds.items()):
+        lines.append(f"  {table:48} {kind:24} {count}")
     lines += ["", f"uncaught in tables with identities: {len(uncaught)}"]
     for case in uncaught[:uncaught_limit]:
         cell = case.cell
@@ -295,6 +332,12 @@ def report(cases: list[Case], unreadable: dict[str, str], skipped: int, seconds:
     return "\n".join(lines)
 
 
+def row_kind(cell: Cell) -> str:
+    """What the changed amount was, in a few words: coded row or named line, and its column."""
+    what = "coded row" if cell.code else "named line"
+    return f"{what}, {cell.measure}"
+
+
 def documents(paths: list[Path]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
@@ -308,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mode", choices=("table", "source", "both"), default="table")
     parser.add_argument("--kinds", default="random,digit", help=f"comma-separated, of {', '.join(KINDS)}")
     parser.add_argument("--limit", type=int, help="at most this many amounts per document")
-    parser.add_argument("--workers", type=int, default=2, help="processes for source mode")
+    parser.add_argument("--sample", type=int, help="this many amounts per document, drawn the same way every run")
+    parser.add_argument("--workers", type=int, default=2, help="processes (documents at once in table mode)")
     parser.add_argument("--uncaught", type=int, default=40, help="uncaught cases listed in the text report")
     parser.add_argument("--json", type=Path, help="write every case here")
     args = parser.parse_args(argv)
@@ -320,12 +364,16 @@ def main(argv: list[str] | None = None) -> int:
     cases: list[Case] = []
     unreadable: dict[str, str] = {}
     skipped = 0
-    for path in documents(args.paths):
-        if args.mode in ("table", "both"):
-            found, error = table_cases(path, kinds, args.limit)
-            cases += found
-            if error:
-                unreadable[path.name] = error
+    paths = documents(args.paths)
+    if args.mode in ("table", "both"):
+        jobs = [(path, kinds, args.limit, args.sample) for path in paths]
+        with ProcessPoolExecutor(max_workers=max(1, args.workers)) as pool:
+            for path, (found, error) in zip(paths, pool.map(_table_job, jobs), strict=True):
+                cases += found
+                if error:
+                    unreadable[path.name] = error
+                print(f"  {path.name}: {len(found)} mutations", file=sys.stderr, flush=True)
+    for path in paths:
         if args.mode in ("source", "both"):
             found, error, missed = source_cases(path, kinds, args.limit, args.workers)
             cases += found

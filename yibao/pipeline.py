@@ -13,11 +13,13 @@ import traceback
 from pathlib import Path
 
 from yibao.derive.key_figures import key_figures
+from yibao.derive.units import in_wan
 from yibao.extract import file_error, read_source
 from yibao.extract.sidecar import metadata_file as sidecar_file
 from yibao.extract.sidecar import read_overrides
 from yibao.messages import say
 from yibao.model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
+from yibao.model.enums import TableStatus, UnitSource
 from yibao.model.errors import MetadataError, UnreadableDocument
 from yibao.normalise.classified import read_classified
 from yibao.normalise.glossary import read_glossary
@@ -29,6 +31,7 @@ from yibao.normalise.three_public import read_three_public
 from yibao.recognise import metadata as meta
 from yibao.recognise.narrative import document_narrative, stated_changes
 from yibao.recognise.titles import Segment, find_segments
+from yibao.recognise.units import document_unit, printed_unit
 from yibao.validate import validate
 from yibao.validate.scorecard import scorecard
 
@@ -77,6 +80,11 @@ def parse_document(path: Path, display_name: str) -> Document:
     except Exception as error:  # a reader bug must not stop the build: report it as such
         document.error = f"读取时出现意外错误 (unexpected error while reading): {type(error).__name__}: {error}"
         return document
+    return read_document(document, source, overrides)
+
+
+def read_document(document: Document, source: SourceText, overrides: dict[str, object]) -> Document:
+    """Everything after extraction: metadata, tables, key figures, checks (never raising)."""
     document.pages = source.pages
     if source.active_content:
         kinds = ", ".join(source.active_content)
@@ -97,7 +105,7 @@ def parse_document(path: Path, display_name: str) -> Document:
     if not document.error:
         narrative = document_narrative(document, source)
         document.stated_changes = stated_changes(narrative, document.metadata.fiscal_year)
-        document.key_figures = key_figures(document)
+        document.key_figures = key_figures(in_wan(document))  # headline figures are in 万元
         try:
             validate(document, source)
             document.scorecard = scorecard(document, source, narrative)
@@ -147,10 +155,17 @@ def read_tables(document: Document, source: SourceText) -> None:
             listed_projects.extend(projects)
             _add_targets(document, targets)
             table = _list_table(segment, number, len(targets) or len(projects))
+        if kind == "other":  # a table of the template that is not read: it only ends the one before
+            continue
+        if table is None and any(line.text.strip() for line in segment.lines):
+            table = _unread_table(segment, number, document.problems)
         if table is not None:
             table.first_line = segment.title_line.number
             table.end_line = max([line.number for line in segment.lines] + [table.first_line]) + 1
+            table.last_page = _last_page(segment)
+            table.unit = printed_unit(segment.title_line, segment.lines)
             document.tables.append(table)
+    _units(document.tables)
     projects = table_projects or listed_projects
     for number, project in enumerate(projects, start=1):
         project.project_no = number
@@ -169,6 +184,33 @@ def _list_table(segment: Segment, number: int, found: int) -> Table | None:
         return None
     table = Table(number, segment.kind.table_id, segment.title, "", segment.title_line.page, segment.title_line.number)
     table.listed = found
+    return table
+
+
+def _units(tables: list[Table]) -> None:
+    """Each table's unit: as printed, else the document's, else the default (万元)."""
+    fallback, source = document_unit([t.unit for t in tables])
+    for table in tables:
+        table.unit, table.unit_source = (table.unit, UnitSource.PRINTED) if table.unit else (fallback, source)
+
+
+def _last_page(segment: Segment) -> int:
+    """The last page the table is printed on: that of its last row (text without cells after it,
+    a page number or the narrative that follows, is no part of it)."""
+    printed = [line for line in segment.lines if "\t" in line.text or line.cells] or [
+        line for line in segment.lines if line.text.strip()
+    ]
+    return printed[-1].page if printed else segment.title_line.page
+
+
+def _unread_table(segment: Segment, number: int, problems: list[Problem]) -> Table:
+    """A table recognised by its title whose rows could not be read is still a table the document
+    prints: listed (status unread), and the problem says where, so it is neither lost nor zero."""
+    table = Table(number, segment.kind.table_id, segment.title, "", segment.title_line.page, segment.title_line.number)
+    table.status = TableStatus.UNREAD
+    problems.append(
+        Problem("error", say("table.unread", title=segment.title), segment.kind.table_id, table.page, table.line)
+    )
     return table
 
 

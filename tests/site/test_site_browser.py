@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
 from sitebuild import build_site, chosen_package, serve
@@ -90,6 +90,13 @@ def watch(browser):
     watched.close()
 
 
+# Every chart laid out, each bar that is not folded away drawn with a width (charts are HTML).
+CHARTS_DRAWN = """() => [...document.querySelectorAll("figure[data-chart]")]
+    .every(f => f.getBoundingClientRect().height > 0) &&
+  [...document.querySelectorAll(".yibao-bar__fill, .yibao-split__part")]
+    .filter(b => !b.closest("details:not([open])")).every(b => b.getBoundingClientRect().width > 0)"""
+
+
 def html_pages(site: Path) -> list[str]:
     """Every page a link can reach. 404.html is left out: without site_url MkDocs writes it with
     root-absolute asset URLs (it is served for any missing path), which break under a sub-path."""
@@ -101,7 +108,9 @@ def bureau_pages(site: Path) -> list[str]:
     return [
         p
         for p in html_pages(site)
-        if p.startswith("bureaus/") and p not in ("bureaus/index.html", "bureaus/compare.html")
+        if p.startswith("bureaus/")
+        and p.count("/") == 1  # the ranking pages live under bureaus/ranking/
+        and p not in ("bureaus/index.html", "bureaus/compare.html")
     ]
 
 
@@ -121,10 +130,7 @@ def test_every_page_loads_cleanly_and_offline(served, watch):
     for relative in pages:
         response = watch.page.goto(base_url + relative, wait_until="networkidle")
         assert response is not None and response.ok, relative
-        if watch.page.locator(".yibao-chart").count():
-            watch.page.wait_for_function(
-                "[...document.querySelectorAll('.yibao-chart')].every(el => el.querySelector('svg'))", timeout=15000
-            )
+        assert watch.page.evaluate(CHARTS_DRAWN), relative
     assert watch.errors == []
     assert watch.foreign == []
 
@@ -134,32 +140,30 @@ def test_bureau_page_draws_every_chart_and_shows_tables(served, watch):
     page = watch.page
     for relative in bureau_pages(site):
         page.goto(base_url + relative, wait_until="networkidle")
-        charts = page.locator(".yibao-chart")
+        charts = page.locator("figure[data-chart]")
         assert charts.count() > 0, relative
-        page.wait_for_function(
-            "[...document.querySelectorAll('.yibao-chart')].every(el => el.querySelector('svg.main-svg'))",
-            timeout=15000,
-        )
-        assert page.locator("table.yibao-table").count() >= charts.count()
+        assert page.evaluate(CHARTS_DRAWN), relative
+        assert page.locator("figure[data-chart] + div table.yibao-table").count() == charts.count()
         assert page.locator(".yibao-download a[href$='.csv']").count() >= charts.count()
     assert watch.errors == []
 
 
-def test_treemap_shows_the_printed_amounts(served, watch):
+def test_function_chart_shows_the_printed_amounts(served, watch):
     site, base_url = served
     target = bureau_page_named(site, "双鸭山")
     if target is None:
         pytest.skip("the package has no 双鸭山 page")
     page = watch.page
     page.goto(base_url + target, wait_until="networkidle")
-    treemap = page.locator(".yibao-chart[data-figure$='--function']").first
-    treemap.locator("svg.main-svg g.slice").first.wait_for()
-    drawn = treemap.evaluate("el => { const t = el.data[0]; return [t.ids, t.values, t.labels]; }")
-    ids, values, labels = drawn
-    assert values[ids.index("208")] == 980.15 and labels[ids.index("208")] == "社会保障和就业支出"
-    assert "857.18" in treemap.evaluate("el => el.textContent")  # segment tiles print their amount
-    body = page.locator("article").inner_text()
-    assert "社会保障和就业支出" in body and "980.15" in body and "1,116.56" in body
+    chart = page.locator("figure[id$='--function']").first
+    bars = chart.locator(".yibao-chart > ol.yibao-bars > li")
+    first = bars.first.inner_text()
+    assert "社会保障和就业支出" in first and "980.15" in first and "87.8%" in first
+    chart.locator("details.yibao-level summary", has_text="208 社会保障和就业支出").first.click()
+    assert "857.18" in chart.inner_text()  # the 款 level, unfolded
+    chart.locator("+ div details summary").first.click()  # the chart's table
+    table = page.locator("figure[id$='--function'] + div table").first.inner_text()
+    assert "980.15" in table and "1,116.56" in table
 
 
 def test_bureau_index_sorts_and_filters(served, watch):
@@ -174,7 +178,7 @@ def test_bureau_index_sorts_and_filters(served, watch):
     assert 1 <= visible.count() < total
     assert "双鸭山" in visible.first.inner_text()
     page.fill(".yibao-filter__text", "")
-    header = page.locator("#yibao-bureaus th", has_text="最新预算支出总计")
+    header = page.locator("#yibao-bureaus th", has_text="最新支出总计")
     header.click()
     header.click()  # descending: the largest bureau first
     amounts = [
@@ -196,7 +200,7 @@ def search_results(page, base_url: str, query: str) -> list[str]:
     hrefs = page.locator(".md-search-result__item > a, .md-search-result__link").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
-    return [re.sub(r"[?#].*$", "", href) for href in hrefs]
+    return [unquote(re.sub(r"[?#].*$", "", href)) for href in hrefs]
 
 
 @pytest.mark.parametrize(

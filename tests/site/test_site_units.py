@@ -120,19 +120,24 @@ def package():
     return load_package(FIXTURE_PACKAGE)
 
 
-def test_function_treemap_follows_the_printed_hierarchy(package):
+def bars_of(panel):
+    return {bar.code or bar.label: bar for bar in panel.bars}
+
+
+def test_function_chart_draws_one_level_at_a_time(package):
     items = package.by_doc("line_items")[SYS24]
     chart = charts.function_chart("sys", items)
-    trace = chart.figure["data"][0]
-    value = dict(zip(trace["ids"], trace["values"], strict=True))
-    parent = dict(zip(trace["ids"], trace["parents"], strict=True))
-    assert trace["type"] == "treemap" and trace["branchvalues"] == "total"
-    assert value["208"] == 980.15 and value["20801"] == 857.18 and value["2080109"] == 857.18
-    assert value[charts.ROOT_ID] == 1116.56  # the printed 合计, not the sum of every row
-    assert parent["2080505"] == "20805" and parent["20805"] == "208" and parent["208"] == charts.ROOT_ID
-    assert sum(v for k, v in value.items() if parent.get(k) == charts.ROOT_ID) == pytest.approx(1116.56)
+    top = chart.panels[0]
+    assert top.crumbs == ["合计"]
+    classes = bars_of(top)
+    assert format_amount(classes["208"].amount) == "980.15" and classes["208"].label == "社会保障和就业支出"
+    assert classes["208"].share == "87.8%" and classes["208"].length == 1.0  # the longest bar
+    branch = next(child for child in top.children if child.crumbs[-1].startswith("208 "))
+    assert branch.crumbs == ["合计", "208 社会保障和就业支出"]
+    assert format_amount(bars_of(branch)["20801"].amount) == "857.18"
     shown = {record["code"]: format_amount(record["amount"]) for record in chart.records}
-    assert shown["208"] == "980.15" and shown[""] == "1,116.56"
+    assert shown["208"] == "980.15" and shown[""] == "1,116.56"  # the printed 合计
+    assert chart.extra["table"] == "一般公共预算支出表"
 
 
 def test_hierarchy_lifts_a_parent_below_its_childrens_sum():
@@ -150,6 +155,19 @@ def test_hierarchy_lifts_a_parent_below_its_childrens_sum():
     assert by_id["2089901"].parent_id == "208"
 
 
+def test_a_level_with_one_part_is_a_sentence():
+    rows = [
+        {"row_no": "1", "code": "", "name": "合计", "level": "total", "amount": "10.00"},
+        {"row_no": "2", "code": "208", "name": "社会保障和就业支出", "level": "class", "amount": "10.00"},
+        {"row_no": "3", "code": "20801", "name": "款一", "level": "segment", "amount": "6.00"},
+        {"row_no": "4", "code": "20802", "name": "款二", "level": "segment", "amount": "4.00"},
+    ]
+    chart = charts.hierarchy_chart("x", "t", rows)
+    top = chart.panels[0]
+    assert top.bars == [] and top.sentence == "合计全部为社会保障和就业支出，10.00 万元。"
+    assert [bar.label for bar in top.children[0].bars] == ["款一", "款二"]
+
+
 def test_rows_without_codes_become_a_ranked_bar():
     rows = [
         {"row_no": str(i), "code": "", "name": f"科目{i}", "level": "line", "amount": f"{i}.00"} for i in range(1, 13)
@@ -157,8 +175,8 @@ def test_rows_without_codes_become_a_ranked_bar():
     chart = charts.economic_chart(
         "x", [r | {"table": "general_budget_basic_expenditure", "measure": "total"} for r in rows]
     )
-    trace = chart.figure["data"][0]
-    assert trace["type"] == "bar" and trace["y"][0] == "科目12" and trace["y"][-1] == "其他（4 项）"
+    labels = [bar.label for bar in chart.panels[0].bars]
+    assert labels[0] == "科目12" and labels[-1] == "其他（4 项）"
     assert len(chart.records) == 12
 
 
@@ -166,34 +184,82 @@ def test_parts_and_three_public(package):
     figures = package.key_figures()[SYS24]
     items = package.by_doc("line_items")[SYS24]
     basic = charts.basic_project_chart("sys", figures, items)
-    assert basic.figure["data"][0]["values"] == [1066.26, 50.3]
+    assert [(b.label, format_amount(b.amount), b.share) for b in basic.panels[0].bars] == [
+        ("基本支出", "1,066.26", "95.5%"), ("项目支出", "50.30", "4.5%")]  # fmt: skip
     assert [format_amount(r["amount"]) for r in basic.records] == ["1,066.26", "50.30", "1,116.56"]
     personnel = charts.personnel_public_chart("sys", figures, items)
-    assert personnel.figure["data"][0]["values"] == [963.56, 102.7]
+    assert [format_amount(b.amount) for b in personnel.panels[0].bars] == ["963.56", "102.70"]
     three = charts.three_public_chart("sys", figures)
-    assert three.figure is None and "0.00" in three.note  # all zero: a sentence, not an empty chart
+    assert not three.drawn and "0.00" in three.note  # all zero: a sentence, not an empty chart
     income = charts.income_chart("sys", items, figures)
-    assert income.figure["data"][0]["x"] == [1116.56]
+    assert not income.drawn and "1,116.56" in income.panels[0].sentence  # one source: a sentence
     economic = charts.economic_chart("sys", items)
-    trace = economic.figure["data"][0]
-    assert trace["type"] == "sunburst" and trace["values"][trace["ids"].index("301")] == 941.62
+    assert format_amount(bars_of(economic.panels[0])["301"].amount) == "941.62"
 
 
 def test_ranked_bar_groups_small_parts_as_other():
     parts = [(f"项目{i:02d}", Decimal(100 - i)) for i in range(12)]
     chart = charts.ranked_bar_chart("x", "t", parts, "项目")
-    labels = chart.figure["data"][0]["y"]
-    assert len(labels) == charts.TOP_N + 1 and labels[-1] == "其他（4 项）"
-    assert chart.figure["data"][0]["x"][-1] == float(sum(Decimal(100 - i) for i in range(8, 12)))
+    bars = chart.panels[0].bars
+    assert len(bars) == charts.TOP_N + 1 and bars[-1].label == "其他（4 项）" and bars[-1].other
+    assert bars[-1].amount == sum(Decimal(100 - i) for i in range(8, 12))
     assert len(chart.records) == 12  # the table lists every part
 
 
 def test_years_chart_needs_two_years(package):
     documents = [d for d in package.documents() if d["bureau_id"] == "heilongjiang-shuangyashan"]
     chart = charts.years_chart("y", documents, package.key_figures())
-    names = [trace["name"] for trace in chart.figure["data"]]
-    assert names[0] == "部门预算总计" and chart.figure["data"][0]["y"] == [1113.8, 1116.56]
+    assert [(bar.label, format_amount(bar.amount)) for bar in chart.panels[0].bars] == [
+        ("2023年部门预算", "1,113.80"), ("2024年部门预算", "1,116.56")]  # fmt: skip
     assert charts.years_chart("y", documents[:1], package.key_figures()) is None
+
+
+def test_comparisons_rank_only_like_with_like():
+    entries = [
+        charts.Comparable("a", "甲市医疗保障局", "", Decimal("100"), None, None, None, None, None, "地市级 · 2024年部门预算"),
+        charts.Comparable("b", "乙市医疗保障局", "", Decimal("300"), None, None, None, None, None, "地市级 · 2024年部门预算"),
+        charts.Comparable("c", "丙省医疗保障局", "", Decimal("900.00"), None, None, None, None, None, "省级 · 2020年部门预算"),
+    ]
+    total = charts.comparison_charts("t", entries, 10)[0]
+    groups = {panel.title: [bar.label for bar in panel.bars] for panel in total.panels}
+    assert groups["地市级 · 2024年部门预算"] == ["乙市医疗保障局", "甲市医疗保障局"]
+    assert groups["省级 · 2020年部门预算"] == []  # alone in its group: a sentence, no scale shared
+    assert "丙省医疗保障局，900.00 万元" in total.panels[1].sentence
+
+
+def test_lead_states_the_headline_figures_with_their_pages(package):
+    from yibao.site.lead import build_lead
+
+    items = package.by_doc("line_items")[SYS24]
+    lead = build_lead("双鸭山市医疗保障局2024年部门预算", package.key_figures()[SYS24], items)
+    assert lead.sentences[0] == "双鸭山市医疗保障局2024年部门预算支出总计 1,116.56 万元。"
+    assert "基本支出（人员和机构日常运转）1,066.26 万元、占 95.5%" in lead.sentences[1]
+    assert "“社会保险经办机构”（2080109）857.18 万元" in lead.sentences[2]
+    assert [(card.label, format_amount(card.amount)) for card in lead.cards][:3] == [
+        ("支出总计", "1,116.56"), ("基本支出", "1,066.26"), ("项目支出", "50.30")]  # fmt: skip
+
+
+def test_polluted_names_are_shown_clean():
+    from yibao.site.names import clean_names, polluted, shown_name
+
+    dirty = "机关事业单位上年结转科目编码科目名称小计财政拨款收入"
+    assert polluted(dirty) and not polluted("上年结转结余") and not polluted("二、上年结转") and not polluted("小计")
+    rows = [
+        {"doc_id": "d", "code": "2080505", "name": "机关事业单位基本养老保险缴费支出"},
+        {"doc_id": "d", "code": "2080505", "name": dirty},
+        {"doc_id": "d", "code": "2082702", "name": "财政对工伤保上年结转科目编码科目名称小计险基金的补助"},
+    ]
+    clean = clean_names(rows)
+    assert shown_name(rows[1], clean) == "机关事业单位基本养老保险缴费支出"
+    assert shown_name(rows[2], clean) == "财政对工伤保…"  # no clean spelling known: cut, marked
+
+
+def test_bureau_aliases_are_what_people_type():
+    from yibao.site.names import bureau_aliases
+
+    aliases = bureau_aliases("鞍山市医疗保障局")
+    assert {"鞍山市医保局", "鞍山医保局", "鞍山医疗保障局"} <= set(aliases)
+    assert "双桥医保局" in bureau_aliases("承德市双桥区医疗保障局本级")
 
 
 # ---------------------------------------------------------------- model helpers
@@ -241,15 +307,17 @@ def test_generate_pages_is_deterministic_and_complete(tmp_path):
     generate_pages(FIXTURE_PACKAGE, second)
     assert tree_digest(first) == tree_digest(second)
     files = tree_digest(first)
-    for expected in ("index.md", "bureaus/index.md", "bureaus/compare.md", "bureaus/heilongjiang-shuangyashan.md",
+    chart_csv = "assets/generated/charts/双鸭山市医疗保障局-2024年部门预算-支出功能分类.csv"
+    for expected in ("index.md", "bureaus/index.md", "bureaus/compare.md", "bureaus/双鸭山市医疗保障局.md",
                      "data/index.md", "data/classification.md", "data/datapackage.json", "data/line_items.csv",
-                     "data/open-yibao-budgets.zip", f"data/rows/{SYS24}.csv", "assets/javascripts/vendor/plotly.min.js",
-                     f"assets/generated/charts/{SYS24}--function.csv"):  # fmt: skip
+                     "data/open-yibao-budgets.zip", "data/rows/双鸭山市医疗保障局-2024年部门预算.csv",
+                     "data/codes/2080109.md", chart_csv):  # fmt: skip
         assert expected in files, expected
-    with open(first / f"assets/generated/charts/{SYS24}--function.csv", encoding="utf-8-sig") as handle:
+    assert not any("plotly" in name for name in files)
+    with open(first / chart_csv, encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0] == ["科目编码", "科目名称", "金额（万元）", "占合计"]
-    assert ["208", "社会保障和就业支出", "980.15", "87.8%"] in rows
+    assert rows[0] == ["科目编码", "科目名称", "金额（万元）", "占合计", "医保局", "年度", "文件", "单位", "来源"]
+    assert ["208", "社会保障和就业支出", "980.15", "87.8%", "双鸭山市医疗保障局", "2024", "部门预算", "万元"] == rows[2][:8]
 
 
 def test_generate_pages_removes_stale_pages(tmp_path):
@@ -296,7 +364,7 @@ def test_hostile_document_text_is_shown_never_executed(tmp_path):
     assert "<iframe" not in html
     assert 'href="javascript:' not in html
     assert 'evil.example/a.png"' not in html and '<img alt="x"' not in html
-    page = (site / "bureaus" / "heilongjiang-shuangyashan.html").read_text(encoding="utf-8")
+    page = next(p for p in (site / "bureaus").glob("双鸭山*.html")).read_text(encoding="utf-8")
     import html as html_module
 
     heading = re.search(r"<h1[^>]*>(.*?)</h1>", page).group(1)

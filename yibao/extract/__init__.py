@@ -13,9 +13,13 @@ import errno
 import re
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from yibao.model import Line, SourceText
 from yibao.model.errors import UnreadableDocument
+
+if TYPE_CHECKING:
+    from .pdf import PdfText
 
 MAX_FILE_BYTES = 50 * 1024 * 1024  # stated limit: larger files are refused, not half-read
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -53,13 +57,13 @@ def _read_source(path: Path) -> SourceText:
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
         from .ocr import ScanReader
-        from .pdf import read_pdf  # imported here so text-only runs need no PDF stack
+        from .pdf import read_pdf_text  # imported here so text-only runs need no PDF stack
         from .pdf_safety import inspect_pdf
 
         inspection = inspect_pdf(path)  # before any PDF library parses it
         scans = ScanReader()
-        pages = read_pdf(path, scans=scans)
-        source = pages_to_source(pages, ocr_pages=tuple(scans.pages))
+        text = read_pdf_text(path, scans=scans)
+        source = pdf_to_source(text, ocr_pages=tuple(scans.pages))
         source.active_content = tuple(inspection.active)
         return source
     if suffix in TEXT_SUFFIXES:
@@ -138,3 +142,24 @@ def pages_to_source(pages: list[list[str]], ocr_pages: tuple[int, ...] = ()) -> 
             text = clean_line(raw).strip(" ")
             lines.append(Line(page=page_no, number=number, text=text, ocr=page_no in ocr_pages))
     return SourceText(lines=lines, pages=len(pages), ocr_pages=ocr_pages)
+
+
+def pdf_to_source(text: PdfText, ocr_pages: tuple[int, ...] = ()) -> SourceText:
+    """A PDF read (`pdf.read_pdf_text`) → SourceText: table rows keep their cells and grid id,
+    and `grids` holds every grid; the text of each line is cleaned as `pages_to_source` does."""
+    lines: list[Line] = []
+    number = 0
+    for page_no, page_lines in enumerate(text.pages, start=1):
+        for pdf_line in page_lines:
+            number += 1
+            lines.append(
+                Line(
+                    page=page_no,
+                    number=number,
+                    text=clean_line(pdf_line.text).strip(" "),
+                    cells=pdf_line.cells,
+                    grid=pdf_line.grid,
+                    ocr=page_no in ocr_pages,
+                )
+            )
+    return SourceText(lines=lines, pages=len(text.pages), grids=dict(text.grids), ocr_pages=ocr_pages)

@@ -1,90 +1,134 @@
-"""PDF → pages of text lines, with every ruled table row as one tab-separated line.
+"""PDF → pages of lines; every table row is one line with its cells, read from the page's geometry.
 
-Budget disclosures are printed from spreadsheets: ruled tables whose cell positions carry the
-meaning (a blank cell is a zero in a known column). pdfplumber finds the tables from their ruling
-lines; each row becomes one line with its cells joined by '\\t', so an amount keeps its column
-even when the cells left of it are blank. Text outside the tables (titles, notes, narrative)
-comes as ordinary lines, and both are interleaved by their position on the page.
+Budget disclosures are printed from spreadsheets: tables whose cell positions carry the meaning
+(a blank cell is a zero in a known column). The rules a page draws — line objects, thin rects,
+rect borders or curves (`rules`) — make grids of cells, merged cells keeping their span (`grid`);
+each character goes to the cell holding its centre, and a cell's wrapped lines are joined
+(`words`). Each row becomes one line: its cells (`yibao.model.Cell`), the grid it belongs to
+(`yibao.model.Grid`, whose column boundaries let a table continued on the next page be joined
+column by column) and, for every reader of plain lines, its cells joined by '\\t', so an amount
+keeps its column even when the cells left of it are blank. Text outside the tables (titles,
+notes, narrative) comes as ordinary lines, and both are interleaved by their position on the page.
 
 Whatever cannot be read raises `UnreadableDocument` with a reason a contributor can act on; no
 pdfminer or pdfplumber exception escapes.
+
+Debug: `python -m yibao.extract.pdf FILE --page N` prints a page's rows with cells and grid ids.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import re
+import sys
 import time
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from yibao.model import Cell, Grid
 from yibao.model.errors import UnreadableDocument
-from yibao.text import is_cjk, join_text
 
+from .grid import RuledGrid, find_grids
 from .ocr import ScanReader
+from .rules import SNAP, Segment, page_segments
+from .words import Word, as_word, cell_text, chars_text, dedupe_chars, join_words, text_lines
+
+__all__ = [
+    "PageText",
+    "PdfLine",
+    "PdfText",
+    "Word",
+    "cell_text",
+    "join_words",
+    "normalise",
+    "read_page",
+    "read_pdf",
+    "read_pdf_text",
+    "reason_for",
+    "row_line",
+    "text_lines",
+]
 
 # Stated limits. Work per page is bounded by these, and the whole document by MAX_SECONDS.
 # A 400-page disclosure reads in well under a minute (20–80 ms a page).
 MAX_SECONDS = 300.0
 # A real page holds a few thousand characters.
 MAX_PAGE_CHARS = 200_000
-# Table finding pairs every horizontal with every vertical ruling line, then searches cells in
-# time quadratic in their intersections (a 150 × 80 grid took 10 s). Pages above these bounds
-# are drawings or charts, and are read as plain text. A 50 × 20 table is a grid of about 1,100.
+# Grid finding pairs horizontal with vertical rules; a page drawn with more rules than these is a
+# drawing or a chart (a 150 × 80 grid took pdfplumber 10 s), and is read as plain text. A 50 × 20
+# table is a grid of about 1,100.
 MAX_TABLE_EDGES = 10_000
 MAX_TABLE_GRID = 4_000
-SNAP = 3.0  # pt: pdfplumber's default snap tolerance, ruling lines closer than this are one
 # Below this many characters a page on average, the document is a scan (page numbers at most).
 MIN_CHARS_PER_PAGE = 10
 # Above this share of '(cid:NN)' characters, the text is garbage.
 MAX_CID_RATIO = 0.5
-
-TABLE_SETTINGS: dict[str, Any] = {
-    "vertical_strategy": "lines",
-    "horizontal_strategy": "lines",
-}
 # '%%EOF' must be this close to the end of the file (some junk after it is tolerated).
 EOF_WINDOW = 4096
 
 logger = logging.getLogger(__name__)
 
 _CID = re.compile(r"\(cid:\d+\)")
-_SPACES = re.compile(r"\s+")
 # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and supplement).
 _ODD_IDEOGRAPHS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 @dataclass(frozen=True)
-class Word:
-    """A word as pdfplumber groups it: its text and box (PDF points, top-down)."""
+class PdfLine:
+    """One line of a page: text, and for a table row its cells and grid id."""
 
     text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
+    cells: tuple[Cell, ...] = ()
+    grid: str = ""
+
+
+@dataclass
+class PageText:
+    """One page read: its lines in page order, the grids drawn on it, and character counts."""
+
+    lines: list[PdfLine]
+    grids: list[Grid] = field(default_factory=list)
+    chars: int = 0  # characters with text
+    cid_chars: int = 0  # characters pdfminer could only name '(cid:NN)'
+
+
+@dataclass
+class PdfText:
+    """A whole PDF read: pages of lines, and every grid by its id."""
+
+    pages: list[list[PdfLine]]
+    grids: dict[str, Grid] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
-class Placed:
-    """A finished line and where it starts on the page, to interleave text and table rows."""
+class Row:
+    """A placed line (text or table row) before the page is put in order."""
 
     top: float
     x0: float
     text: str
+    cells: tuple[Cell, ...] = ()
+    grid: str = ""
 
 
 def read_pdf(path: Path, max_pages: int = 400, scans: ScanReader | None = None) -> list[list[str]]:
-    """Pages → lines of text. Text outside ruled tables comes as lines in reading order (top to bottom, words joined
-    with single spaces, consecutive CJK characters not split). Each row of a ruled table becomes ONE line whose
+    """Pages → lines of text. Text outside tables comes as lines in reading order (top to bottom, words joined
+    with single spaces, consecutive CJK characters not split). Each row of a table becomes ONE line whose
     cells are joined by '\t' (a cell's internal line breaks removed — join wrapped cell text without spaces for CJK,
-    keep '3526.' + '22' → '3526.22'), an empty/None cell gives an empty string between tabs, so the position of every
-    amount in the row is kept. Table rows and text lines are interleaved in page order (by their top coordinate), so a
-    table's title above it comes first. Call page.close() (or flush_cache) after each page to keep memory flat.
+    keep '3526.' + '22' → '3526.22'), an empty or merged-over cell gives an empty string between tabs, so the position
+    of every amount in the row is kept. Table rows and text lines are interleaved in page order (by their top
+    coordinate), so a table's title above it comes first. Each page is closed after it is read: memory stays flat.
 
     A page without a text layer (a scan) is read by OCR (`yibao.extract.ocr`); `scans` says which pages were."""
+    return [[line.text for line in page] for page in read_pdf_text(path, max_pages, scans).pages]
+
+
+def read_pdf_text(path: Path, max_pages: int = 400, scans: ScanReader | None = None) -> PdfText:
+    """As `read_pdf`, with each table row's cells and grid, and the grids by id."""
     check_file(path)
     try:
         return _read_pages(path, max_pages, ScanReader() if scans is None else scans)
@@ -125,7 +169,7 @@ def reason_for(exc: BaseException) -> UnreadableDocument:
     return UnreadableDocument("pdf.broken", detail=f"{name}: {inner}"[:160])
 
 
-def _read_pages(path: Path, max_pages: int, scans: ScanReader) -> list[list[str]]:
+def _read_pages(path: Path, max_pages: int, scans: ScanReader) -> PdfText:
     import pdfplumber  # imported here so text-only runs need no PDF stack
 
     started = time.monotonic()
@@ -135,24 +179,28 @@ def _read_pages(path: Path, max_pages: int, scans: ScanReader) -> list[list[str]
         check_page_count(len(pages), max_pages)
         if not pages:
             raise UnreadableDocument("pdf.no_pages")
-        result: list[list[str]] = []
+        result = PdfText(pages=[])
+        previous: list[Grid] = []
         chars = cid_chars = 0
         for page in pages:
             try:
                 if scans.wants(page):  # no text layer: a scan, read by OCR
                     lines = [normalise(line.text) for line in scans.read(page)]
-                    n_chars, n_cid = sum(len(line.replace(" ", "")) for line in lines), 0
+                    text = PageText([PdfLine(line) for line in lines], [], sum(len(t.replace(" ", "")) for t in lines))
                 else:
-                    lines, n_chars, n_cid = read_page(page)
+                    text = read_page(page)
             finally:
                 page.close()  # drops the page's parsed objects: memory stays flat over 400 pages
-            result.append(lines)
-            chars += n_chars
-            cid_chars += n_cid
+            text = continue_grids(text, previous)
+            previous = text.grids
+            result.pages.append(text.lines)
+            result.grids.update((grid.grid_id, grid) for grid in text.grids)
+            chars += text.chars
+            cid_chars += text.cid_chars
             check_deadline(started + scans.seconds, page.page_number)  # OCR has limits of its own
-    if scans.pages and chars < MIN_CHARS_PER_PAGE * len(result):
+    if scans.pages and chars < MIN_CHARS_PER_PAGE * len(result.pages):
         raise UnreadableDocument("pdf.ocr_no_text", pages=len(scans.pages))
-    check_text_layer(chars, cid_chars, len(result))
+    check_text_layer(chars, cid_chars, len(result.pages))
     return result
 
 
@@ -185,23 +233,52 @@ def check_text_layer(chars: int, cid_chars: int, pages: int) -> None:
         raise UnreadableDocument("pdf.cid_garbage", cid=cid_chars, chars=chars)
 
 
+def continue_grids(text: PageText, previous: list[Grid]) -> PageText:
+    """A grid drawn with the same column boundaries as one on the previous page (within SNAP)
+    takes that grid's `columns` exactly: a table continued over pages compares column by column."""
+    if not previous or not text.grids:
+        return text
+    renamed: dict[str, Grid] = {}
+    for grid in text.grids:
+        match = next((p for p in reversed(previous) if same_columns(p.columns, grid.columns)), None)
+        if match is not None and match.columns != grid.columns:
+            renamed[grid.grid_id] = Grid(grid.grid_id, grid.page, match.columns, grid.ruled)
+    if not renamed:
+        return text
+    text.grids = [renamed.get(g.grid_id, g) for g in text.grids]
+    return text
+
+
+def same_columns(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]]) -> bool:
+    return len(a) == len(b) and all(
+        abs(p[0] - q[0]) <= SNAP and abs(p[1] - q[1]) <= SNAP for p, q in zip(a, b, strict=True)
+    )
+
+
 # ----------------------------------------------------------------------------------------------
 # One page
 
 
-def read_page(page: Any) -> tuple[list[str], int, int]:
-    """One pdfplumber page → (lines, characters with text, '(cid:NN)' characters)."""
+def read_page(page: Any) -> PageText:
+    """One pdfplumber page → its lines in page order, its grids and character counts."""
     check_page_size(page)
     # Some budget systems fake bold by printing each character twice, a fraction of a point
     # apart ('部部门门'); drop the copies before anything reads the characters.
-    page = page.dedupe_chars()
-    n_chars, n_cid = count_chars(page.chars)
-    tables = find_tables(page)
-    placed = [row for table in tables for row in table_rows(table)]
-    placed += text_lines(words_outside(page, [table.bbox for table in tables]))
+    chars = dedupe_chars(page.chars)
+    n_chars, n_cid = count_chars(chars)
+    grids = find_tables(page)
+    number = int(page.page_number)
+    placed: list[Row] = []
+    models: list[Grid] = []
+    buckets, outside = assign_chars(grids, chars)
+    for index, (grid, cell_chars) in enumerate(zip(grids, buckets, strict=True), start=1):
+        model = grid_model(grid, f"p{number}g{index}", number)
+        models.append(model)
+        placed += table_rows(grid, cell_chars, model.grid_id)
+    placed += [Row(p.top, p.x0, p.text) for p in text_lines(words_of(page, outside))]
     # Sorted by top: a table's title and unit line sit above its first row.
     ordered = sorted(placed, key=lambda p: (round(p.top, 1), p.x0))
-    return [normalise(p.text) for p in ordered], n_chars, n_cid
+    return PageText([PdfLine(normalise(p.text), p.cells, p.grid) for p in ordered], models, n_chars, n_cid)
 
 
 def check_page_size(page: Any) -> None:
@@ -218,10 +295,98 @@ def count_chars(chars: list[dict[str, Any]]) -> tuple[int, int]:
     return visible, cid
 
 
-def words_outside(page: Any, boxes: list[tuple[float, float, float, float]]) -> list[Word]:
-    """The words of the page whose characters lie outside every table box."""
-    if boxes:
-        page = page.filter(lambda obj: obj.get("object_type") != "char" or not inside_any(obj, boxes))
+def find_tables(page: Any) -> list[RuledGrid]:
+    """Ruled grids of at least 2 rows × 2 columns, top to bottom; none on a page drawn with so
+    many rules that pairing them would not be bounded (drawings, charts)."""
+    segments = page_segments(page)
+    if len(segments) > MAX_TABLE_EDGES or grid_size(segments) > MAX_TABLE_GRID:
+        logger.warning("page %s: too many ruling lines to look for tables, read as text", page.page_number)
+        return []
+    return [g for g in find_grids(segments) if is_table(g)]
+
+
+def grid_size(segments: list[Segment]) -> int:
+    """Distinct horizontal × distinct vertical rule positions: an upper estimate of the crossings
+    to pair up."""
+    rows = {round(s.at / SNAP) for s in segments if s.horizontal}
+    cols = {round(s.at / SNAP) for s in segments if not s.horizontal}
+    return len(rows) * len(cols)
+
+
+def is_table(grid: RuledGrid) -> bool:
+    """At least two rows of cells and a row of two cells (a box round a paragraph is not a table)."""
+    rows: dict[int, int] = {}
+    for cell in grid.cells:
+        rows[cell.row] = rows.get(cell.row, 0) + 1
+    return len(rows) >= 2 and max(rows.values()) >= 2
+
+
+def grid_model(grid: RuledGrid, grid_id: str, page: int) -> Grid:
+    columns = tuple((round(a, 1), round(b, 1)) for a, b in zip(grid.xs, grid.xs[1:], strict=False))
+    return Grid(grid_id, page, columns, ruled=True)
+
+
+def assign_chars(
+    grids: list[RuledGrid], chars: list[dict[str, Any]]
+) -> tuple[list[dict[int, list[dict[str, Any]]]], list[dict[str, Any]]]:
+    """For each grid, its cells' characters (by cell index), and the characters outside every
+    grid: each character goes to the cell holding its centre."""
+    owners = [cell_owners(grid) for grid in grids]
+    buckets: list[dict[int, list[dict[str, Any]]]] = [{} for _ in grids]
+    if not grids:
+        return buckets, chars
+    outside = []
+    for char in chars:
+        x = (char["x0"] + char["x1"]) / 2
+        y = (char["top"] + char["bottom"]) / 2
+        for k, grid in enumerate(grids):
+            place = grid.locate(x, y)
+            if place is not None:
+                buckets[k].setdefault(owners[k][place], []).append(char)
+                break
+        else:
+            outside.append(char)
+    return buckets, outside
+
+
+def cell_owners(grid: RuledGrid) -> dict[tuple[int, int], int]:
+    """(row, column) band → index of the cell covering it."""
+    owners: dict[tuple[int, int], int] = {}
+    for index, cell in enumerate(grid.cells):
+        for r in range(cell.row, cell.row + cell.rows):
+            for c in range(cell.column, cell.column + cell.columns):
+                owners[(r, c)] = index
+    return owners
+
+
+def table_rows(grid: RuledGrid, cell_chars: dict[int, list[dict[str, Any]]], grid_id: str) -> list[Row]:
+    """One Row per grid row that starts a cell with text; a merged cell's text sits at its first
+    row and column, the columns it covers are empty strings."""
+    by_row: dict[int, list[tuple[int, Cell]]] = {}
+    for index, drawn in enumerate(grid.cells):
+        text = normalise(chars_text(cell_chars.get(index, [])))
+        x0, x1 = grid.xs[drawn.column], grid.xs[drawn.column + drawn.columns]
+        by_row.setdefault(drawn.row, []).append(
+            (index, Cell(text, drawn.column, drawn.columns, round(x0, 1), round(x1, 1)))
+        )
+    rows = []
+    width = len(grid.xs) - 1
+    for r in sorted(by_row):
+        cells = tuple(sorted((c for _, c in by_row[r]), key=lambda c: c.column))
+        if not any(c.text for c in cells):
+            continue  # spacer rows and empty grids carry no position worth keeping
+        fields = [""] * width
+        for one in cells:
+            fields[one.column] = one.text
+        rows.append(Row(grid.ys[r], grid.xs[0], row_line(fields), cells, grid_id))
+    return rows
+
+
+def words_of(page: Any, chars: list[dict[str, Any]]) -> list[Word]:
+    """The words pdfplumber makes of these characters of the page (the others left out)."""
+    keep = {id(c) for c in chars}
+    if len(keep) != len(page.chars):
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or id(obj) in keep)
     # keep_blank_chars: a printed space stays inside the word, so join_words can tell it from
     # letter spacing (a gap with no space character).
     words = [as_word(w) for w in page.extract_words(keep_blank_chars=True)]
@@ -240,106 +405,48 @@ def normalise(text: str) -> str:
     return _ODD_IDEOGRAPHS.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
-def find_tables(page: Any) -> list[Any]:
-    """Ruled tables of at least 2 rows × 2 columns (a box round a paragraph is not a table)."""
-    edges = page.edges
-    if len(edges) > MAX_TABLE_EDGES or grid_size(edges) > MAX_TABLE_GRID:
-        logger.warning(
-            "page %s: too many ruling lines to look for tables, read as text",
-            page.page_number,
-        )
-        return []
-    tables = page.find_tables(TABLE_SETTINGS)
-    return [t for t in tables if len(t.rows) >= 2 and max(len(r.cells) for r in t.rows) >= 2]
-
-
-def grid_size(edges: list[dict[str, Any]]) -> int:
-    """Distinct horizontal × distinct vertical ruling positions: an upper estimate of the
-    intersections pdfplumber would pair up (its cell search is quadratic in them)."""
-    rows = {round(e["top"] / SNAP) for e in edges if e.get("orientation") == "h"}
-    cols = {round(e["x0"] / SNAP) for e in edges if e.get("orientation") == "v"}
-    return len(rows) * len(cols)
-
-
-def table_rows(table: Any) -> list[Placed]:
-    rows = table.rows
-    cells = table.extract()
-    # A row with no text at all carries no position worth keeping (spacer rows, empty grids).
-    return [
-        Placed(row.bbox[1], row.bbox[0], row_line(texts)) for row, texts in zip(rows, cells, strict=False) if any(texts)
-    ]
-
-
-def row_line(cells: list[str | None]) -> str:
+def row_line(cells: Sequence[str | None]) -> str:
     """Cells → one tab-separated line; merged (None) and blank cells stay as empty strings."""
     return "\t".join(cell_text(c) for c in cells)
 
 
-def cell_text(cell: str | None) -> str:
-    """A cell's wrapped lines joined back together; no tabs or line breaks survive."""
-    if not cell:
-        return ""
-    parts = [_SPACES.sub(" ", part).strip() for part in cell.split("\n")]
-    return join_text([p for p in parts if p])
-
-
-def inside_any(obj: dict[str, Any], boxes: list[tuple[float, float, float, float]]) -> bool:
-    """Whether a character's centre lies in one of the boxes (x0, top, x1, bottom)."""
-    x = (obj["x0"] + obj["x1"]) / 2
-    y = (obj["top"] + obj["bottom"]) / 2
-    return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
-
-
-def as_word(word: dict[str, Any]) -> Word:
-    text = _SPACES.sub(" ", str(word["text"])).strip()
-    return Word(
-        text,
-        float(word["x0"]),
-        float(word["x1"]),
-        float(word["top"]),
-        float(word["bottom"]),
-    )
-
-
 # ----------------------------------------------------------------------------------------------
-# Text outside the tables
+# Debug command
 
 
-def text_lines(words: list[Word]) -> list[Placed]:
-    """Words → lines: a word joins a line when its vertical middle lies within the line's first
-    word (so a 16 pt title and 10 pt text on one baseline stay one line)."""
-    lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
-        middle = (word.top + word.bottom) / 2
-        for line in reversed(lines[-3:]):  # only the last few lines can still be open
-            first = line[0]
-            if first.top <= middle <= first.bottom:
-                line.append(word)
-                break
-        else:
-            lines.append([word])
-    placed = []
+def describe_page(lines: list[PdfLine]) -> list[str]:
+    """A page's lines for a reader: table rows as [grid] column+span:text | …, text as is."""
+    out = []
     for line in lines:
-        ordered = sorted(line, key=lambda w: w.x0)
-        placed.append(Placed(min(w.top for w in ordered), ordered[0].x0, join_words(ordered)))
-    return placed
+        if line.grid:
+            cells = " | ".join(f"{c.column}{'+' + str(c.span) if c.span > 1 else ''}:{c.text}" for c in line.cells)
+            out.append(f"[{line.grid}] {cells}")
+        else:
+            out.append(line.text)
+    return out
 
 
-def join_words(words: list[Word]) -> str:
-    """Words of one line (left to right) → text with single spaces between words.
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m yibao.extract.pdf", description="Print a PDF page's rows with cells and grid ids."
+    )
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--page", type=int, action="append", help="1-based page (repeatable); default every page")
+    args = parser.parse_args(argv)
+    text = read_pdf_text(args.file)
+    wanted = args.page or range(1, len(text.pages) + 1)
+    for number in wanted:
+        if not 1 <= number <= len(text.pages):
+            print(f"no page {number} (the document has {len(text.pages)})", file=sys.stderr)
+            return 2
+        print(f"=== page {number}")
+        for grid in (g for g in text.grids.values() if g.page == number):
+            kind = "ruled" if grid.ruled else "aligned"
+            print(f"grid {grid.grid_id} ({kind}): columns {' '.join(f'{a:g}-{b:g}' for a, b in grid.columns)}")
+        for line in describe_page(text.pages[number - 1]):
+            print(line)
+    return 0
 
-    pdfplumber splits words at gaps wider than 3 pt, which breaks letter-spaced or justified
-    Chinese ('部 门 预 算'); between two CJK characters a gap under half the character height is
-    letter spacing, not a word break. Wider gaps (table columns printed without rules) stay spaces.
-    """
-    text = ""
-    previous: Word | None = None
-    for word in words:
-        if previous is not None:
-            gap = word.x0 - previous.x1
-            height = min(word.bottom - word.top, previous.bottom - previous.top)
-            if not (is_cjk(previous.text[-1]) and is_cjk(word.text[0]) and gap < 0.5 * height):
-                text += " "
-        text += word.text
-        previous = word
-    return text
+
+if __name__ == "__main__":
+    sys.exit(main())

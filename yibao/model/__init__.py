@@ -40,6 +40,7 @@ class LineItem:
     page: int
     line: int
     placement: str  # column | identity | order
+    unit: str = "万元"  # the table's printed unit; `amount` is in it, exactly as printed
 
 
 @dataclass
@@ -76,11 +77,16 @@ class Table:
     # identities between the columns, from the header's shape: (total, the parts adding up to it)
     identities: list[tuple[str, list[str]]] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
-    status: str = "ok"  # ok | empty | partial
+    status: str = "ok"  # ok | empty | partial | unread
+    # the unit its amounts are printed in (元 | 千元 | 万元) and where that comes from
+    # (printed | document | default); Row.amounts are as printed, in this unit
+    unit: str = "万元"
+    unit_source: str = "default"
     listed: int = 0  # project and performance tables: the projects or targets read from it
     # line range in the source (inclusive start, exclusive end) — for later stages and problems
     first_line: int = 0
     end_line: int = 0
+    last_page: int = 0  # the last page it is printed on (`page` is the first: its title's)
 
     @property
     def row_count(self) -> int:
@@ -108,6 +114,7 @@ class Table:
                         page=row.page,
                         line=row.line,
                         placement=row.placement,
+                        unit=self.unit,
                     )
                 )
         return items
@@ -167,6 +174,7 @@ class Check:
     measure: str = ""
     expected: Decimal | None = None
     actual: Decimal | None = None
+    unit: str = ""  # the unit expected / actual are in: the table's for a check inside one table, 万元 across
 
     @property
     def difference(self) -> Decimal | None:
@@ -227,6 +235,8 @@ class Metadata:
     admin_level: str = ""  # national | province | prefecture | county
     region: str = ""
     units: list[str] = field(default_factory=list)
+    # a 部门 document consolidating its units' own budgets (汇总), not the body's own (本级)
+    consolidated: bool = False
     title: str = ""
     source_url: str = ""
     published: str = ""

@@ -36,6 +36,15 @@ class TableStatus(StrEnum):
     OK = "ok"
     EMPTY = "empty"  # printed with no rows (空表)
     PARTIAL = "partial"
+    UNREAD = "unread"  # recognised by its title; its rows could not be read (a problem says where)
+
+
+class UnitSource(StrEnum):
+    """Where a table's unit comes from."""
+
+    PRINTED = "printed"  # printed with the table ("单位：元")
+    DOCUMENT = "document"  # not printed with it: the unit the document's other tables print
+    DEFAULT = "default"  # printed nowhere: 万元, the national templates' unit
 
 
 class CheckStatus(StrEnum):

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 
-from yibao.model import Column, Problem, Row, Table
+from yibao.messages import say
+from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
+from yibao.normalise.codes import CodeGroup, code_groups, family_prefix, part_role
+from yibao.normalise.header_tree import Leaf, cells_from_lines, column_paths, layout_from_leaves, leaves
 from yibao.normalise.headers import Layout, layout_from_grid, layout_from_text
 from yibao.normalise.placement import KnownRows, Placement, agreeing_with, placements, resolve_placements
 from yibao.normalise.rows import (
@@ -20,6 +23,7 @@ from yibao.normalise.rows import (
     is_unit_table,
     page_furniture,
     rows_from_cells,
+    rows_from_grid,
     rows_from_lines,
     rows_from_records,
     split_header,
@@ -53,12 +57,20 @@ def read_classified(
     header_text = " ".join(line.text for line in header if not is_noise(line.text))
     if is_unit_table(header_text):
         table.classification = ""
+    unknown: list[Leaf] = []
     if cell_layout:
         start = first_amount_cell([line for line in header if "\t" in line.text])
         grid = [[c.strip() for c in line.text.split("\t")] for line in header if "\t" in line.text]
-        layout = layout_from_grid(grid, start)
         numbered = any(row and squeeze(row[0]) == "序号" for row in grid)
-        raw = rows_from_cells(data, start, coded_guess, numbered)
+        tree = tree_layout(header, start)
+        if tree is not None:
+            layout, unknown, groups = tree
+            prefix = family_prefix(kind.classification, kind.table_id)
+            words = frozenset(squeeze(c) for row in grid for c in row if c)
+            raw = rows_from_grid(data, start, groups, prefix, numbered, words)
+        else:
+            layout = layout_from_grid(grid, start)
+            raw = rows_from_cells(data, start, coded_guess, numbered)
     else:
         layout = layout_from_text([line.text for line in header if not is_noise(line.text)])
         if sequence:
@@ -73,9 +85,49 @@ def read_classified(
     if not header and not raw:
         return None
     table.rows = build_rows(raw, layout, table, problems, known or {})
+    if unknown:
+        _drop_unknown(table, unknown, problems)
     if not table.rows:
         table.status = "empty"
     return table
+
+
+def tree_layout(header: list[Line], start: int) -> tuple[Layout, list[Leaf], list[CodeGroup]] | None:
+    """The layout from the header tree, with the label columns' code groups; None when the
+    tree names no column (the reading-order layout is tried then)."""
+    rows = [line for line in header if "\t" in line.text or line.cells]
+    if not rows:
+        return None
+    cells = cells_from_lines(rows)
+    width = max([len(line.text.split("\t")) for line in rows] + [c.last + 1 for c in cells])
+    found = leaves(cells, start, width)
+    if not any(leaf.measure for leaf in found):
+        return None
+    layout, unknown = layout_from_leaves(found)
+    paths = column_paths(cells, 0, start)
+    roles = [part_role(path[-1].text) if path else "" for path in paths]
+    return layout, unknown, code_groups(roles)
+
+
+def _drop_unknown(table: Table, unknown: list[Leaf], problems: list[Problem]) -> None:
+    """Columns the header names no measure for: reported with their page, never published."""
+    dropped = {c.measure for c in table.columns if c.measure.startswith("unknown_")}
+    for leaf in unknown:
+        label = "/".join(leaf.path) or "（空）"
+        problems.append(
+            Problem(
+                "warning",
+                say("header.unknown_column", page=table.page, column=label, number=leaf.column + 1),
+                table.table_id,
+                table.page,
+                table.line,
+            )
+        )
+    table.columns = [c for c in table.columns if c.measure not in dropped]
+    table.identities = [(t, p) for t, p in table.identities if t not in dropped and not dropped & set(p)]
+    for row in table.rows:
+        for measure in dropped:
+            row.amounts.pop(measure, None)
 
 
 def build_rows(raw: list[RawRow], layout: Layout, table: Table, problems: list[Problem], known: KnownRows) -> list[Row]:

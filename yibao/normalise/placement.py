@@ -243,11 +243,14 @@ def _how(options: list[Placement], forced: bool) -> str:
 
 
 def _children_index(rows: list[Row]) -> dict[int | None, list[int]]:
-    """Parent row index → child row indexes, by code prefix (合计 is the parent of the 类)."""
-    by_code = {row.code: index for index, row in enumerate(rows) if row.code}
+    """Parent row index → child row indexes: a row's parent is the nearest row above whose code
+    is its prefix (codes repeat, one block per unit or per class), 合计 the parent of the 类."""
+    by_code: dict[str, int] = {}
     total_index = next((i for i, r in enumerate(rows) if r.level == "total"), None)
     children: dict[int | None, list[int]] = {}
     for index, row in enumerate(rows):
+        if row.code:
+            by_code[row.code] = index  # rows below see the nearest one
         if row.level == "total":
             children.setdefault(None, []).append(index)
         elif row.level == "class" and total_index is not None:

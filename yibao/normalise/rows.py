@@ -15,6 +15,7 @@ from decimal import Decimal
 from yibao.model import Line
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, is_blank_marker, parse_amount, tokens_of
+from yibao.normalise.codes import CodeGroup, code_from_cell, row_code
 from yibao.normalise.headers import scan_words
 from yibao.reference import compiled, measures
 from yibao.text import join_text, squeeze
@@ -239,27 +240,12 @@ def rows_from_cells(data: list[Line], first_amount_cell: int, coded: bool, numbe
         code = ""
         note = ""
         if coded and labels:
-            code, note = _code_from_cell(labels[0])
+            code, note = code_from_cell(labels[0])
             labels = labels[1:]
         if not positioned and not any(labels) and not code:
             continue
         rows.append(RawRow(code=code, labels=labels, positioned=positioned, line=line, code_note=note))
     return rows
-
-
-def _code_from_cell(cell: str) -> tuple[str, str]:
-    """The classification code in a code cell; a note when the cell held more than the code."""
-    tokens = cell.split()
-    if not tokens:
-        return "", ""
-    codes = [t for t in tokens if cells.is_code(t)]
-    if len(tokens) == 1:
-        return (tokens[0] if tokens[0].isdigit() else ""), ""
-    if len(codes) == 1:
-        return codes[
-            0
-        ], f"编码单元格“{cell}”含多余字符，取“{codes[0]}” (code cell {cell!r} has extra text; read {codes[0]})"
-    return "", f"编码单元格“{cell}”无法识别 (unreadable code cell {cell!r})"
 
 
 def split_header(lines: list[Line], coded: bool, sequence: bool) -> tuple[list[Line], list[Line]]:
@@ -276,7 +262,8 @@ def split_header(lines: list[Line], coded: bool, sequence: bool) -> tuple[list[L
             continue
         if "\t" in line.text:
             first = [c.strip() for c in line.text.split("\t")]
-            if any(cells.is_total_label(c) for c in first[:2]) or (
+            words_after = [c for c in first[2:] if c and not is_amount(c) and not is_blank_marker(c)]
+            if (any(cells.is_total_label(c) for c in first[:2]) and not words_after) or (
                 any(is_amount(c) for c in first) and not is_header_line(line.text)
             ):
                 return lines[:index], lines[index:]
@@ -298,3 +285,34 @@ def first_amount_cell(header: list[Line]) -> int:
                 best = index if best is None else min(best, index)
                 break
     return best if best is not None else 2
+
+
+def rows_from_grid(
+    data: list[Line],
+    first_amount_cell: int,
+    groups: list[CodeGroup],
+    prefix: str,
+    numbered: bool = False,
+    header_words: frozenset[str] = frozenset(),
+) -> list[RawRow]:
+    """Tab-separated rows whose label columns the header named (codes in 类 | 款 | 项 columns
+    or in "code-name" cells, see `codes`). A blank 类 carries the class of the rows above. A
+    line repeating the table's header cells (a page break) is no row."""
+    rows: list[RawRow] = []
+    for line in data:
+        if is_noise(line.text) or "\t" not in line.text:
+            continue
+        parts = [p.strip() for p in line.text.split("\t")]
+        amount_cells = parts[first_amount_cell:]
+        if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in amount_cells):
+            continue
+        labels_part = parts[:first_amount_cell]
+        positioned = {i: parse_amount(c) for i, c in enumerate(amount_cells) if is_amount(c)}
+        code, name, note = row_code(groups, labels_part, prefix)
+        if not code and not name:  # no code or name column named: the innermost label printed
+            named = [c for c in labels_part[1 if numbered else 0 :] if c]
+            name = named[-1] if named else ""
+        if not positioned and not code and (not name or squeeze(name) in header_words):
+            continue
+        rows.append(RawRow(code=code, labels=[name], positioned=positioned, line=line, code_note=note))
+    return rows

@@ -10,15 +10,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
+from yibao.normalise.header_tree import cells_from_lines, leaves
 from yibao.normalise.headers import Layout, layout_from_text
 from yibao.normalise.placement import row_candidates
 from yibao.normalise.rows import (
+    has_cells,
     is_header_line,
     is_noise,
     page_furniture,
@@ -39,6 +42,8 @@ ECONOMIC_CLASSES = re.compile(
     r"|事业单位经营支出|对企业补助.*|对社会保障基金补助支出|预备费及预留支出)$"
 )
 AMBIGUOUS = {"总计", "合计"}
+# header words over a panel's label column (项目 | 预算数 | 项目 | 预算数)
+LABEL_WORDS = {"项目", "项目名称", "科目", "科目名称", "收入项目", "支出项目", "功能分类", "支出功能分类科目"}
 ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
@@ -154,6 +159,10 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
     header, data = _split_summary(lines)
     if not data:
         return None
+    if has_cells(data) and not sequence:
+        panelled = read_panels(segment, table_no, header, data)
+        if panelled is not None:
+            return panelled
     table = new_table(segment, table_no, "")
     spend_layout = expenditure_layout(header)
     furniture = page_furniture(header)
@@ -187,6 +196,129 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
     if any(r.side == "expenditure_economic" for r in rows):
         columns.append(Column("expenditure_economic", "支出（经济科目）"))
     table.columns = columns
+    table.identities = spend_layout.identities  # 支出 = 一般公共预算 + 政府性基金 + 国有资本经营预算
+    table.rows = rows
+    return table
+
+
+# --------------------------------------------------------------------------- panels
+
+
+@dataclass
+class Panel:
+    """One side of a summary table printed as label + amount columns: `项目 | 预算数`."""
+
+    side: str
+    label: int  # grid column of the labels
+    amounts: list[tuple[int, str]]  # (grid column, measure) of its amount columns
+
+
+def _label_columns(data: list[Line]) -> list[int]:
+    """Grid columns whose cells are mostly text, not amounts: the panels' label columns."""
+    text: dict[int, int] = {}
+    numbers: dict[int, int] = {}
+    for line in data:
+        for j, cell in enumerate(c.strip() for c in line.text.split("\t")):
+            if not cell or cells.is_blank_marker(cell):
+                continue
+            counter = numbers if is_amount(cell) else text
+            counter[j] = counter.get(j, 0) + 1
+    return sorted(j for j, n in text.items() if n > numbers.get(j, 0))
+
+
+def panels_of(header: list[Line], data: list[Line]) -> list[Panel]:
+    """The panels of a summary table: each label column with the amount columns up to the next.
+    The side comes from the header above the label (收入 / 支出), else from the position."""
+    width = max(len(line.text.split("\t")) for line in header + data if "\t" in line.text)
+    cells_ = cells_from_lines([line for line in header if "\t" in line.text or line.cells])
+    labels = sorted({c.first for c in cells_ if _is_label_word(c.text)})
+    if len(labels) < 2:
+        labels = _label_columns(data)
+    if len(labels) < 2:
+        return []
+    found: list[Panel] = []
+    for position, label in enumerate(labels):
+        end = labels[position + 1] if position + 1 < len(labels) else width
+        above = " ".join(c.text for c in cells_ if c.first <= label <= c.last)
+        side = side_of_header(above, position)
+        named = leaves([c for c in cells_ if label < c.first < end], label + 1, end)
+        amounts = [(label + 1 + leaf.column, _side_measure(side, leaf.measure)) for leaf in named if leaf.measure]
+        if not amounts and end == label + 2:
+            amounts = [(label + 1, side)]
+        found.append(Panel(side, label, amounts))
+    sides = [p.side for p in found]
+    for index, panel in enumerate(found):
+        if panel.side == "expenditure" and "expenditure" in sides[:index]:
+            panel.side = "expenditure_economic"
+            panel.amounts = [(j, "expenditure_economic") for j, _ in panel.amounts[:1]]
+    return found
+
+
+def _looks_like_title(text: str) -> bool:
+    squeezed = squeeze(text)
+    return 6 <= len(squeezed) <= 40 and squeezed.endswith("表") and not is_noise(text)
+
+
+def _is_label_word(text: str) -> bool:
+    return squeeze(text) in LABEL_WORDS
+
+
+def side_of_header(text: str, position: int) -> str:
+    squeezed = squeeze(text)
+    if "支出" in squeezed or "支 出" in text:
+        return "expenditure"
+    if "收入" in squeezed:
+        return "income"
+    return "income" if position == 0 else "expenditure"
+
+
+def _side_measure(side: str, measure: str) -> str:
+    return side if measure == "total" else f"{side}_{measure}"
+
+
+def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[Line]) -> Table | None:
+    """A summary table whose rows keep their cells: every panel's label and amounts by column;
+    a blank amount cell of a printed item is 0."""
+    found = panels_of(header, data)
+    if not found or not any(p.amounts for p in found):
+        return None
+    table = new_table(segment, table_no, "")
+    columns: dict[str, Column] = {}
+    for panel in found:
+        for _, measure in panel.amounts:
+            columns.setdefault(measure, Column(measure, measure))
+    rows: list[Row] = []
+    for line in data:
+        if rows and "\t" not in line.text and _looks_like_title(line.text):
+            break  # the next table, under a title not recognised as one
+        if is_noise(line.text) or "\t" not in line.text:
+            continue
+        parts = [c.strip() for c in unspace(line.text).split("\t")]
+        if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in parts):
+            continue
+        for panel in found:
+            label = squeeze(parts[panel.label]) if panel.label < len(parts) else ""
+            values = {m: parse_amount(parts[j]) for j, m in panel.amounts if j < len(parts) and is_amount(parts[j])}
+            if not label:
+                continue
+            side = panel.side
+            if ECONOMIC_CLASSES.match(bare_name(label)) and side == "expenditure" and _has_economic_column(header):
+                side = "expenditure_economic"
+            row = Row(len(rows) + 1, "", label, {}, line.page, line.number, side=side)
+            row.amounts = (
+                {m: values.get(m, Decimal(0)) for _, m in panel.amounts}
+                if side == panel.side
+                else {side: next(iter(values.values()), Decimal(0))}
+            )
+            row.standard_code = function_class_codes().get(bare_name(label), "") if side == "expenditure" else ""
+            if row.standard_code:
+                row.level, row.classification = "class", "function"
+            rows.append(row)
+    if not rows:
+        return None
+    if any(r.side == "expenditure_economic" for r in rows):
+        columns.setdefault("expenditure_economic", Column("expenditure_economic", "支出（经济科目）"))
+    table.columns = list(columns.values())
     table.rows = rows
     return table
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
-from yibao.normalise.classified import read_classified
+from yibao.normalise.classified import read_classified, tree_layout
 from yibao.normalise.headers import layout_from_grid, layout_from_text
 from yibao.normalise.rows import (
     first_amount_cell,
@@ -43,7 +43,16 @@ def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) 
     else:
         layout = layout_from_text(header_text)
     categories = {"overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception"}
-    if categories & set(layout.measures):
+    measures_ = set(layout.measures)
+    if has_cells(lines) and grid:
+        tree = tree_layout(header, first_amount_cell([h for h in header if "\t" in h.text]))
+        if tree is not None:
+            # categories as columns, with funds or phases under them, or last year's beside
+            bare = {c.measure.removeprefix("previous_") for c in tree[0].columns}
+            measures_ |= {c for c in categories for m in bare if m == c or m.startswith(c + "_")}
+    if categories & measures_ or (has_cells(lines) and len(measures_ - {"total"}) >= 2):
+        # categories as columns; or categories as rows under fund columns (合计 | 一般公共预算 | …),
+        # each row keeping every column
         return read_classified(segment, table_no, problems)
     return _read_three_public_by_rows(segment, table_no, data, problems, bool(header))
 

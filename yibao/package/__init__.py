@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from yibao.derive.key_figures import KEY_FIGURES
+from yibao.derive.units import to_wan
 from yibao.model import Document
 from yibao.model.ids import bureau_id, document_id
 from yibao.output import atomic_folder, swap_in  # noqa: F401 - swap_in re-exported
@@ -76,13 +77,15 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
             "doc_id": did, "table_no": table.table_no, "table": table.table_id, "title": table.title,
             "classification": table.classification, "page": table.page, "line": table.line,
             "rows": table.row_count, "columns": ";".join(c.measure for c in table.columns), "status": table.status,
+            "unit": table.unit, "unit_source": table.unit_source,
         })  # fmt: skip
         for item in table.line_items():
             rows["line_items"].append({
                 "doc_id": did, "table_no": table.table_no, "row_no": item.row_no, "table": table.table_id,
                 "classification": item.classification or (table.classification if item.level in CLASSIFIED_LEVELS else ""), "code": item.code, "standard_code": item.standard_code, "name": item.name,
                 "level": item.level, "parent_code": item.parent_code, "parent_name": item.parent_name,
-                "is_leaf": item.is_leaf, "measure": item.measure, "amount": item.amount, "page": item.page,
+                "is_leaf": item.is_leaf, "measure": item.measure, "amount": to_wan(item.amount, item.unit),
+                "amount_printed": item.amount, "unit": item.unit, "page": item.page,
                 "line": item.line, "placement": item.placement,
             })  # fmt: skip
     if not document.error:

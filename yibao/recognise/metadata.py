@@ -1,26 +1,36 @@
-"""Who published a document, for which year, and what kind of document it is.
+"""Who published a document, for which year, and what kind of document it is — for any body.
 
-Read from the text: the publishing body exactly as named (the most frequent full name of a
-医疗保障局, with 本级 when the document says so), the fiscal year and kind from its titles
-("2024年部门预算", "2024 年单位预算"), the administrative level from the name. A metadata file
-(`<document>.meta.toml`) beside the document only overrides or adds.
+Read from the document, never from its file name, in this order of trust:
+
+1. the cover: the first lines of page 1 up to the document's own kind phrase ("2024年度部门决算",
+   "2026年单位预算"): the name printed before it, the year, 预算/决算 and 部门/单位;
+2. labelled fields ("预算主管部门：…", "预算单位：…", a table's "部门：…" / "部门名称 …"), for
+   documents without a cover (a file of tables only);
+3. the table titles ("2026年部门收支总体情况表", "预算01表"), then the years the text mentions.
+
+The administrative level comes from the place the name starts with. 本级 versus 汇总 (a department
+consolidating its units' budgets) comes from what the document says about its units. The words
+live in `data/bodies.yml`. A metadata file (`<document>.meta.toml`) beside the document only
+overrides or adds.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from yibao.model import Metadata, SourceText
+from yibao.model import Line, Metadata, SourceText
+from yibao.recognise.titles import find_segments, match_title
 from yibao.reference import load_data
 from yibao.text import squeeze
 
 _PLACE = r"[\u4e00-\u9fff]{1,9}?(?:省|自治区|市|州|地区|盟|区|县|旗)"
-BUREAU = re.compile(rf"((?:{_PLACE}){{1,3}}医疗保障局(?:本级)?|国家医疗保障局)")
-TITLE = re.compile(r"(20\d{2})\s*年\s*(?:度\s*)?(部门|单位)?\s*(预算|决算)")
+PLACE = re.compile(rf"^(?:中共)?((?:{_PLACE}){{1,3}})")
 UNIT = re.compile(rf"((?:{_PLACE}){{1,3}}医疗(?:保障|保险)[\u4e00-\u9fff]{{0,6}}?(?:局本级|服务中心|中心|局))")
+_COVER_LINES = 8  # a cover is a few short lines
 
 
 @cache
@@ -28,24 +38,204 @@ def _places() -> dict[str, Any]:
     return load_data("places.yml")
 
 
+@cache
+def _words() -> dict[str, Any]:
+    return load_data("bodies.yml")
+
+
+@cache
+def _cover_phrase() -> re.Pattern[str]:
+    return re.compile(_words()["cover_phrase"])
+
+
+@cache
+def _year() -> re.Pattern[str]:
+    return re.compile(_words()["year"])
+
+
+@cache
+def _label_pattern() -> re.Pattern[str]:
+    labels = sorted((entry["label"] for entry in _words()["labels"]), key=len, reverse=True)
+    alternatives = "|".join(map(re.escape, labels))
+    # "部门：X", "部门： X", or a label cell followed by the value cell ("部门名称\t\tX")
+    return re.compile(rf"({alternatives})(?:\s*[:：]\s*|\t+)([^\s:：]+)")
+
+
+@dataclass(frozen=True)
+class CoverReading:
+    body: str = ""
+    year: int | None = None
+    kind: str = ""
+    scope: str = ""
+
+
 def infer(source: SourceText) -> Metadata:
-    text = "\n".join(line.text for line in source.lines)
-    flat = squeeze(text)
-    bureau = _most_frequent(BUREAU.findall(flat))
-    titles = TITLE.findall(text)
-    year = _most_frequent([y for y, _, _ in titles])
-    kind = _most_frequent([k for _, _, k in titles])
-    scope_word = _most_frequent([s for _, s, _ in titles if s])
+    lines = source.lines
+    cover = read_cover(cover_text(lines))
+    labelled = labelled_bodies(lines)
+    titles = title_readings(lines)
+    labelled = [(_full_name(name, lines), scope) for name, scope in labelled]
+    body = cover.body or _most_frequent([name for name, _ in labelled]) or _most_named(lines)
+    label_scope = next((scope for name, scope in labelled if name == body), "")
     metadata = Metadata(
-        bureau=bureau,
-        fiscal_year=int(year) if year else None,
-        doc_type={"预算": "budget", "决算": "final_accounts"}.get(kind, ""),
-        scope="unit" if scope_word == "单位" or bureau.endswith("本级") else ("department" if scope_word else ""),
+        bureau=body,
+        fiscal_year=cover.year or _most_frequent_int([y for y, _, _ in titles]) or _mentioned_year(lines),
+        doc_type=cover.kind or _most_frequent([k for _, k, _ in titles if k]) or _kind_from_text(lines),
+        scope=cover.scope or label_scope or _most_frequent([s for _, _, s in titles if s]),
     )
-    metadata.admin_level = admin_level(bureau)
-    metadata.region = region(bureau)
-    metadata.units = sorted({u for u in UNIT.findall(flat) if u != bureau and _same_place(u, bureau)})
+    metadata.admin_level = admin_level(body)
+    metadata.region = region(body)
+    metadata.consolidated = consolidated(body, metadata.scope, lines)
+    metadata.units = sorted({u for u in UNIT.findall(squeeze(_text(lines))) if u != body and _same_place(u, body)})
     return metadata
+
+
+def _text(lines: list[Line]) -> str:
+    return "\n".join(line.text for line in lines)
+
+
+def cover_text(lines: list[Line]) -> str:
+    """The first lines of page 1, up to the contents, the first table row or the first title."""
+    first_page = lines[0].page if lines else 1
+    kept: list[str] = []
+    for line in lines[:_COVER_LINES]:
+        squeezed = squeeze(line.text)
+        if line.page != first_page or "\t" in line.text or squeezed in ("目录", "目次") or match_title(line.text):
+            break
+        kept.append(squeezed)
+    return "".join(kept)
+
+
+def read_cover(cover: str) -> CoverReading:
+    """The body, year, kind and scope a cover names: "上海市普陀区财政局2024年度部门决算"."""
+    found = _cover_phrase().search(cover)
+    if found is None:
+        return CoverReading()
+    scope_word, _, kind_word = found.groups()
+    before = cover[: found.start()]
+    years = [int(y) for y in _year().findall(before)] or [int(y) for y in _year().findall(cover[found.end() :][:12])]
+    return CoverReading(
+        body=body_name(_year().sub("", before).rstrip("年度")),
+        year=years[0] if years else None,
+        kind=_words()["kinds"][kind_word],
+        scope=_words()["scopes"][scope_word],
+    )
+
+
+def body_name(text: str) -> str:
+    """The body's name in a piece of cover text, or "" when it names none ("上海市普陀区")."""
+    own = re.compile(_words()["own_suffix"] + "$")
+    name = text
+    for _ in range(2):  # "北京市医疗保障局部门": the kind's 部门 / 单位 printed twice
+        if own.search(name):
+            return name if _ends_as_body(own.sub("", name)) else ""
+        if _ends_as_body(name):
+            return name
+        name = re.sub("(部门|单位)$", "", name)
+    return ""
+
+
+def _ends_as_body(name: str) -> bool:
+    return len(name) >= 3 and any(name.endswith(ending) for ending in _words()["name_endings"])
+
+
+@cache
+def _named_body() -> re.Pattern[str]:
+    endings = "|".join(map(re.escape, sorted(_words()["name_endings"], key=len, reverse=True)))
+    # a name starts a line or follows a number or punctuation, never inside a run of text
+    first = r"[\u4e00-\u9fff]{1,5}?(?:省|自治区|市|州|地区|盟|区|县|旗)"
+    return re.compile(
+        rf"(?<![\u4e00-\u9fff])(?:中共)?{first}(?:{_PLACE}){{0,2}}[\u4e00-\u9fff]{{0,12}}?(?:{endings})"
+        rf"(?:本级|{_words()['own_suffix']})?"
+    )
+
+
+def _names(lines: list[Line]) -> list[str]:
+    return [name for line in lines for name in _named_body().findall(squeeze(line.text))]
+
+
+def _most_named(lines: list[Line]) -> str:
+    """The body the text names most often, for a text with neither cover nor labels (a document
+    that opens with its tables: "447001承德市双桥区医疗保障局本级 预算年度：2024")."""
+    return _most_frequent(_names(lines))
+
+
+def _full_name(name: str, lines: list[Line]) -> str:
+    """A label may shorten the name ("部门：省医疗保障局"): the full name the text also prints."""
+    if PLACE.match(name):  # it names its place: it is the full name
+        return name
+    longer = [n for n in _names(lines) if n.endswith(name) and n != name]
+    return _most_frequent(longer) or name
+
+
+def labelled_bodies(lines: list[Line]) -> list[tuple[str, str]]:
+    """(name, scope the label implies) for every labelled field naming a body, in printed order."""
+    scopes = {entry["label"]: entry["scope"] for entry in _words()["labels"]}
+    rejects = [re.compile(p) for p in _words()["label_reject"]]
+    found: list[tuple[str, str]] = []
+    for line in lines:
+        for label, value in _label_pattern().findall(line.text):
+            value = re.split(r"单位[:：]", value)[0]
+            if any(p.search(value) for p in rejects):
+                continue
+            name = body_name(value)
+            if name:
+                found.append((name, scopes[label]))
+    return found
+
+
+def title_readings(lines: list[Line]) -> list[tuple[int | None, str, str]]:
+    """(year, kind, scope) of every table title: "2026年预算单位财务收支预算总表" → 2026, budget, unit."""
+    readings: list[tuple[int | None, str, str]] = []
+    for segment in find_segments(SourceText(lines=lines, pages=0)):
+        squeezed = segment.title
+        year = _year().search(squeezed)
+        kinds = [k for word, k in _words()["kinds"].items() if word in squeezed]
+        scope = next((s for word, s in _words()["scopes"].items() if word in squeezed), "")
+        readings.append((int(year.group(1)) if year else None, kinds[-1] if kinds else "", scope))
+    return readings
+
+
+def _mentioned_year(lines: list[Line]) -> int | None:
+    """The year the text mentions most ("2026年度…"), for a file of tables without a dated title."""
+    return _most_frequent_int([int(y) for y in _year().findall(squeeze(_text(lines)))])
+
+
+def _kind_from_text(lines: list[Line]) -> str:
+    text = _text(lines)
+    counts = {kind: text.count(word) for word, kind in _words()["kinds"].items()}
+    best = max(counts, key=lambda k: counts[k])
+    return best if counts[best] else ""
+
+
+def consolidated(body: str, scope: str, lines: list[Line]) -> bool:
+    """A 部门 document consolidates its units' budgets (汇总) unless it says it covers the body
+    itself only (本级): a 单位 document never consolidates."""
+    if scope != "department" or re.search(_words()["own_suffix"] + "$", body):
+        return False
+    text = squeeze(_text(lines))
+    if any(re.search(pattern, text) for pattern in _words()["own_only"]):
+        return False
+    merged = len(re.findall(_words()["merged_unit"], text))
+    counted = re.search(_words()["unit_counts"], text)
+    if counted is not None:
+        return sum(int(n) for n in re.findall(r"(\d+)[家个]", counted.group(1))) - merged > 1
+    listed = re.search(_words()["unit_list"], text)
+    if listed is not None:
+        after = text[listed.end() : listed.end() + 400]
+        entries = int(listed.group(1) or 0) or _numbered(after) or len(after.split("。")[0].split("、"))
+        return entries - merged > 1
+    return True
+
+
+def _numbered(text: str) -> int:
+    """How many entries a numbered list has: "1上海市…2上海市…3上海市…" → 3."""
+    count, position = 0, 0
+    while True:
+        found = re.compile(rf"(?<!\d){count + 1}(?=[\u4e00-\u9fff])").search(text, position)
+        if found is None:
+            return count
+        count, position = count + 1, found.end()
 
 
 def _same_place(unit: str, bureau: str) -> bool:
@@ -61,12 +251,24 @@ def _most_frequent(values: list[str]) -> str:
     return sorted(counts, key=lambda v: (-counts[v], -len(v), v))[0]
 
 
+def _most_frequent_int(values: list[int | None]) -> int | None:
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    counts = Counter(known)
+    return sorted(counts, key=lambda v: (-counts[v], -v))[0]
+
+
 def admin_level(bureau: str) -> str:
+    """national | province | prefecture | county, from the place the name starts with."""
     if not bureau:
         return ""
-    if bureau.startswith("国家"):
+    if any(re.search(p, bureau) for p in _words()["levels"]["national"]):
         return "national"
-    place = bureau.split("医疗保障局")[0]
+    found = PLACE.match(bureau)
+    if found is None:
+        return ""
+    place = found.group(1)
     places = _places()
     for municipality in places["municipalities"]:
         if place == municipality:
@@ -85,8 +287,9 @@ def admin_level(bureau: str) -> str:
 
 
 def region(bureau: str) -> str:
+    name = re.sub("^中共", "", bureau)
     for province in _places()["provinces"]:
-        if bureau.startswith(province):
+        if name.startswith(province):
             return str(province)
     return ""
 

@@ -1,9 +1,14 @@
-"""Charts: a Plotly figure (plain dict) plus the table of exactly the numbers it draws.
+"""Charts: bars drawn in HTML and CSS at build time, plus the table of exactly the numbers drawn.
 
-Each builder is a pure function of package rows and returns a `Chart` or None when the document
-does not disclose what the chart needs. Money stays Decimal; floats exist only inside the figure
-for Plotly to draw, and every number a reader sees (hover, labels, tables, CSV) is the Decimal
-string as printed.
+A chart needs no JavaScript: it is on the page as soon as the HTML is (no 1.5 MB plotting library
+to fetch and run on a phone, no blank box with JavaScript off). Each builder is a pure function
+of package rows and returns a `Chart` or None when the document does not disclose what the chart
+needs. Money stays Decimal; a bar's length is the only float, and every number a reader sees
+(labels, tables, CSV) is the Decimal string as printed.
+
+A hierarchy (类 → 款 → 项) is drawn one level at a time: the top level first, each branch's own
+level folded under it with its breadcrumb. Long lists show the largest `TOP_N` and sum the rest as
+其他; a level with one part is a sentence, not a one-bar chart.
 """
 
 from __future__ import annotations
@@ -13,18 +18,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .formatting import format_amount, format_share, plot_number, share_number, title_text, to_decimal
+from .formatting import format_amount, format_share, to_decimal
 from .package import Row
 
-PALETTE = [
-    "#3f51b5", "#ef6c00", "#2e7d32", "#c62828", "#6a1b9a",
-    "#00838f", "#ad1457", "#9e9d24", "#4e342e", "#546e7a",
-]  # fmt: skip
-OTHER_COLOR = "#9e9e9e"
 TOP_N = 8
 ROOT_ID = "__total__"
-
-FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif"
+SITE_NAME = "医保局预算公开数据"
 
 
 @dataclass(frozen=True)
@@ -34,48 +33,122 @@ class Column:
     kind: str = "text"  # text | amount | share | code | tree (name indented by `level`)
 
 
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its full name (untrusted text, escaped by the template), the amount as printed,
+    its share of the whole, and its length relative to the longest bar of its panel."""
+
+    label: str
+    amount: Decimal | None
+    share: str
+    length: float
+    code: str = ""
+    other: bool = False
+    value_text: str = ""  # shown instead of the amount (e.g. a percentage)
+
+    @property
+    def shown(self) -> str:
+        return self.value_text or format_amount(self.amount)
+
+
+@dataclass
+class Panel:
+    """One level of a chart: a breadcrumb, its bars (or a sentence), and the levels below."""
+
+    crumbs: list[str]
+    bars: list[Bar]
+    sentence: str = ""
+    children: list[Panel] = field(default_factory=list)
+    title: str = ""
+
+
 @dataclass
 class Chart:
     chart_id: str
     title: str
-    figure: dict[str, Any] | None
+    panels: list[Panel]
     columns: list[Column]
     records: list[dict[str, Any]]
     note: str = ""
+    kind: str = "bars"  # bars | split (one bar cut into parts)
+    source: str = ""
+    csv_name: str = ""
     css_class: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def drawn(self) -> bool:
+        return any(panel.bars for panel in self.panels)
+
     def csv_rows(self) -> list[list[str]]:
-        """Header + raw values (Decimal strings as printed, no thousands separators)."""
-        header = [column.label for column in self.columns]
+        """Header + raw values (Decimal strings as printed, no thousands separators), with the
+        context columns the chart was given (bureau, year, unit, source) so the file describes
+        itself once it leaves the page."""
+        context = self.extra.get("context", [])
+        header = [column.label for column in self.columns] + [label for label, _ in context]
         body = [
             ["" if record.get(c.key) is None else str(record.get(c.key)) for c in self.columns]
+            + [value for _, value in context]
             for record in self.records
         ]
         return [header, *body]
 
 
-def base_layout(height: int = 380, **extra: Any) -> dict[str, Any]:
-    layout: dict[str, Any] = {
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-        "font": {"family": FONT, "size": 13},
-        "separators": ".,",
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "hoverlabel": {"font": {"family": FONT}},
-    }
-    layout.update(extra)
-    return layout
-
-
-def plot_label(text: object) -> str:
-    """Untrusted text shown inside a Plotly SVG: Plotly reads a few HTML tags in labels."""
-    return title_text(text)
-
-
 def short_label(text: str, limit: int = 14) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def lengths(amounts: list[Decimal]) -> list[float]:
+    """Bar lengths in [0, 1] relative to the largest amount (drawing only, never shown)."""
+    largest = max((amount for amount in amounts if amount > 0), default=Decimal(0))
+    if largest <= 0:
+        return [0.0 for _ in amounts]
+    return [float(max(amount, Decimal(0)) / largest) for amount in amounts]
+
+
+def ranked_bars(parts: list[tuple[str, Decimal, str]], whole: Decimal | None, limit: int = TOP_N) -> list[Bar]:
+    """(name, amount, code) → the `limit` largest as bars, the rest summed as 其他（N 项）."""
+    positive = sorted([p for p in parts if p[1] > 0], key=lambda p: (-p[1], p[0]))
+    shown: list[tuple[str, Decimal, str, bool]] = [(n, a, c, False) for n, a, c in positive[:limit]]
+    rest = positive[limit:]
+    if rest:
+        shown.append((f"其他（{len(rest)} 项）", sum((a for _, a, _ in rest), Decimal(0)), "", True))
+    sizes = lengths([amount for _, amount, _, _ in shown])
+    return [
+        Bar(name, amount, format_share(amount, whole), size, code=code, other=other)
+        for (name, amount, code, other), size in zip(shown, sizes, strict=True)
+    ]
+
+
+def one_part_sentence(crumbs: list[str], bar: Bar) -> str:
+    where = crumbs[-1] if crumbs else "合计"
+    return f"{where}全部为{bar.label}，{bar.shown} 万元。"
+
+
+def panel_of(crumbs: list[str], bars: list[Bar], title: str = "") -> Panel:
+    """A level with a single part reads better as a sentence than as one bar."""
+    if len(bars) == 1 and not bars[0].other:
+        return Panel(crumbs, [], sentence=one_part_sentence(crumbs, bars[0]), title=title)
+    return Panel(crumbs, bars, title=title)
+
+
+# ---------------------------------------------------------------- provenance
+
+
+def pages_text(pages: Iterable[str]) -> str:
+    """'第 3 页', '第 3–4 页' or '' from page numbers as strings."""
+    numbers = sorted({int(page) for page in pages if str(page).strip().isdigit() and int(page) > 0})
+    if not numbers:
+        return ""
+    if numbers[0] == numbers[-1]:
+        return f"第 {numbers[0]} 页"
+    return f"第 {numbers[0]}–{numbers[-1]} 页"
+
+
+def source_line(document: str, where: str, pages: str) -> str:
+    """'来源：鞍山市医疗保障局《2025年部门预算》收支总表第 3 页 · 医保局预算公开数据整理'."""
+    place = "".join(part for part in (where, pages) if part)
+    return f"来源：{document}{place} · {SITE_NAME}整理"
 
 
 # ---------------------------------------------------------------- line items of one table
@@ -115,8 +188,8 @@ class Node:
 def hierarchy_nodes(rows: list[Row]) -> tuple[Decimal | None, list[Node]]:
     """Rows of one classified table (one measure) → printed total and nodes in printed order.
 
-    A node's parent is its `parent_code` when that row is printed, else the longest printed
-    code that prefixes it, else the root: a 项 printed without its 款 still hangs in the tree.
+    A node's parent is the longest printed code that prefixes it, else the root: a 项 printed
+    without its 款 still hangs in the tree.
     """
     total: Decimal | None = None
     nodes: list[Node] = []
@@ -151,7 +224,7 @@ def _parent_id(node: Node, codes: set[str]) -> str:
 
 def _set_plot_values(nodes: list[Node]) -> None:
     """Value to draw = printed amount, raised to the children's sum where rounding made the
-    children add up to more (Plotly drops a branch whose children exceed it). Negative → 0."""
+    children add up to more. Negative → 0."""
     children: dict[str, list[Node]] = {}
     for node in nodes:
         children.setdefault(node.parent_id, []).append(node)
@@ -165,49 +238,32 @@ def _set_plot_values(nodes: list[Node]) -> None:
         settle(node)
 
 
-def hierarchy_chart(chart_id: str, title: str, rows: list[Row], trace_type: str) -> Chart | None:
-    """Treemap or sunburst of 类/款/项 with the full list as its table."""
+def hierarchy_panels(nodes: list[Node], root_amount: Decimal) -> list[Panel]:
+    """The top level as the chart, each branch with children as a folded panel below it."""
+    children: dict[str, list[Node]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+
+    def level(parent_id: str, crumbs: list[str], whole: Decimal) -> Panel:
+        members = children.get(parent_id, [])
+        bars = ranked_bars([(n.name, n.amount, n.code) for n in members], whole)
+        panel = panel_of(crumbs, bars)
+        for node in members:
+            if children.get(node.node_id):
+                label = f"{node.code} {node.name}".strip()
+                panel.children.append(level(node.node_id, [*crumbs, label], node.amount))
+        return panel
+
+    return [level(ROOT_ID, ["合计"], root_amount)]
+
+
+def hierarchy_chart(chart_id: str, title: str, rows: list[Row]) -> Chart | None:
+    """类/款/项, one level at a time, with the full list as its table."""
     total, nodes = hierarchy_nodes(rows)
     if not nodes:
         return None
-    if not any(node.code for node in nodes):
-        # Printed without codes (older layouts): no hierarchy to drill into, so rank the rows.
-        parts = [(node.name, node.amount) for node in nodes]
-        return ranked_bar_chart(chart_id, title, parts, "科目名称")
     top_sum = sum((node.plot_value for node in nodes if node.parent_id == ROOT_ID), Decimal(0))
-    root_value = max(total or Decimal(0), top_sum)
     root_amount = total if total is not None else top_sum
-    ids = [ROOT_ID] + [node.node_id for node in nodes]
-    parents = [""] + [node.parent_id for node in nodes]
-    labels = ["合计"] + [plot_label(short_label(node.name)) for node in nodes]
-    values = [plot_number(root_value)] + [plot_number(node.plot_value) for node in nodes]
-    customdata = [["", format_amount(root_amount), "100%"]] + [
-        [node.code, format_amount(node.amount), format_share(node.amount, root_amount)] for node in nodes
-    ]
-    trace: dict[str, Any] = {
-        "type": trace_type,
-        "ids": ids,
-        "labels": labels,
-        "parents": parents,
-        "values": values,
-        "branchvalues": "total",
-        "customdata": customdata,
-        "hovertemplate": "%{customdata[0]} %{label}<br>%{customdata[1]} 万元<br>占合计 %{customdata[2]}<extra></extra>",
-        "maxdepth": 3,
-        "sort": False,
-    }
-    if trace_type == "treemap":
-        trace["texttemplate"] = "%{label}<br>%{customdata[1]}"
-        trace["pathbar"] = {"visible": True, "side": "top"}
-        trace["tiling"] = {"packing": "squarify"}
-        trace["marker"] = {"colorscale": None}
-    else:
-        trace["texttemplate"] = "%{label}"
-        trace["insidetextorientation"] = "horizontal"
-    figure = {
-        "data": [trace],
-        "layout": base_layout(440, colorway=PALETTE, treemapcolorway=PALETTE, sunburstcolorway=PALETTE),
-    }
     records = [{"code": "", "name": "合计", "amount": root_amount, "share": "100%", "level": "total"}] + [
         {
             "code": node.code,
@@ -218,35 +274,44 @@ def hierarchy_chart(chart_id: str, title: str, rows: list[Row], trace_type: str)
         }
         for node in nodes
     ]
+    if not any(node.code for node in nodes):
+        # Printed without codes (older layouts): no hierarchy to drill into, so rank the rows.
+        parts = [(node.name, node.amount) for node in nodes]
+        return ranked_bar_chart(chart_id, title, parts, "科目名称")
     columns = [
         Column("code", "科目编码", "code"),
         Column("name", "科目名称", "tree"),
         Column("amount", "金额（万元）", "amount"),
         Column("share", "占合计", "share"),
     ]
-    note = "点击色块可逐级展开（类 → 款 → 项），点击上方路径可返回上级。"
-    return Chart(chart_id, title, figure, columns, records, note=note, css_class="yibao-chart--tall")
+    chart = Chart(chart_id, title, hierarchy_panels(nodes, root_amount), columns, records)
+    chart.extra["pages"] = [row.get("page", "") for row in rows]
+    return chart
 
 
 def function_chart(doc_id: str, items: list[Row]) -> Chart | None:
     table, rows = first_table_with_rows(items, ("general_budget_expenditure", "expenditure"))
     rows = [row for row in first_table_no(rows) if row.get("classification", "function") in ("function", "")]
     source = "一般公共预算支出表" if table == "general_budget_expenditure" else "支出总表"
-    return hierarchy_chart(f"{doc_id}--function", f"支出功能分类（{source}，合计列）", rows, "treemap")
+    chart = hierarchy_chart(f"{doc_id}--function", "支出功能分类", rows)
+    if chart is not None:
+        chart.extra["table"] = source
+    return chart
 
 
 def economic_chart(doc_id: str, items: list[Row]) -> Chart | None:
     _table, rows = first_table_with_rows(items, ("general_budget_basic_expenditure",))
-    return hierarchy_chart(
-        f"{doc_id}--economic", "基本支出经济分类（一般公共预算基本支出表）", first_table_no(rows), "sunburst"
-    )
+    chart = hierarchy_chart(f"{doc_id}--economic", "基本支出经济分类", first_table_no(rows))
+    if chart is not None:
+        chart.extra["table"] = "一般公共预算基本支出表"
+    return chart
 
 
 # ---------------------------------------------------------------- parts of a whole
 
 
 def parts_chart(chart_id: str, title: str, parts: list[tuple[str, Decimal | None]], whole_label: str) -> Chart | None:
-    """Donut of two to five parts; None when nothing is disclosed or everything is zero."""
+    """One bar cut into two to five parts; None when nothing is disclosed."""
     known = [(label, amount) for label, amount in parts if amount is not None]
     if not known:
         return None
@@ -256,29 +321,16 @@ def parts_chart(chart_id: str, title: str, parts: list[tuple[str, Decimal | None
     ]
     columns = [Column("name", "项目"), Column("amount", "金额（万元）", "amount"), Column("share", "占比", "share")]
     drawn = [(label, amount) for label, amount in known if amount > 0]
-    figure = None
-    if drawn:
-        figure = {
-            "data": [
-                {
-                    "type": "pie",
-                    "hole": 0.5,
-                    "labels": [label for label, _ in drawn],
-                    "values": [plot_number(amount) for _, amount in drawn],
-                    "customdata": [[format_amount(amount), format_share(amount, whole)] for _, amount in drawn],
-                    "texttemplate": "%{label}<br>%{customdata[1]}",
-                    "hovertemplate": "%{label}<br>%{customdata[0]} 万元（%{customdata[1]}）<extra></extra>",
-                    "sort": False,
-                    "direction": "clockwise",
-                    "automargin": True,
-                    "textposition": "auto",
-                    "marker": {"colors": PALETTE[: len(drawn)]},
-                }
-            ],
-            "layout": base_layout(300, showlegend=True, legend={"orientation": "h", "y": -0.1}),
-        }
-    note = "" if drawn else "各项均为 0，无图可画。"
-    return Chart(chart_id, title, figure, columns, records, note=note)
+    panels = []
+    note = ""
+    if len(drawn) >= 2:
+        bars = [Bar(label, amount, format_share(amount, whole), float(amount / whole)) for label, amount in drawn]
+        panels = [Panel([whole_label], bars)]
+    elif drawn:
+        note = f"{whole_label} {format_amount(whole)} 万元全部为{drawn[0][0]}。"
+    else:
+        note = "各项均为 0，无图可画。"
+    return Chart(chart_id, title, panels, columns, records, note=note, kind="split")
 
 
 def key_figure(figures: Row | None, name: str) -> Decimal | None:
@@ -331,33 +383,24 @@ def three_public_chart(doc_id: str, figures: Row | None) -> Chart | None:
     if stated_total is None and all(amount is None for _, amount in parts):
         return None
     known = [(label, amount) for label, amount in parts if amount is not None]
-    records = [{"name": label, "amount": amount} for label, amount in known]
+    records: list[dict[str, Any]] = [{"name": label, "amount": amount} for label, amount in known]
     records.append({"name": "“三公”经费合计", "amount": stated_total})
     columns = [Column("name", "项目"), Column("amount", "金额（万元）", "amount")]
-    figure = None
-    if any(amount > 0 for _, amount in known):
-        figure = {
-            "data": [
-                {
-                    "type": "bar",
-                    "orientation": "h",
-                    "y": [label for label, _ in known],
-                    "x": [plot_number(amount) for _, amount in known],
-                    "customdata": [format_amount(amount) for _, amount in known],
-                    "hovertemplate": "%{y}<br>%{customdata} 万元<extra></extra>",
-                    "texttemplate": "%{customdata}",
-                    "textposition": "auto",
-                    "marker": {"color": PALETTE[1]},
-                }
-            ],
-            "layout": base_layout(
-                260,
-                xaxis={"tickformat": ",~f", "title": {"text": "万元"}, "automargin": True},
-                yaxis={"automargin": True, "autorange": "reversed"},
-            ),
-        }
-    note = "" if figure else f"“三公”经费合计 {format_amount(stated_total)} 万元，各项均为 0 或未公开。"
-    return Chart(f"{doc_id}--three-public", "“三公”经费", figure, columns, records, note=note)
+    positive = [(label, amount) for label, amount in known if amount > 0]
+    panels = []
+    note = ""
+    if len(positive) >= 2:
+        sizes = lengths([amount for _, amount in known])
+        bars = [
+            Bar(label, amount, format_share(amount, stated_total), size)
+            for (label, amount), size in zip(known, sizes, strict=True)
+        ]
+        panels = [Panel(["“三公”经费合计"], bars)]
+    elif positive:
+        note = f"“三公”经费合计 {format_amount(stated_total)} 万元，其中{positive[0][0]} {format_amount(positive[0][1])} 万元，其余各项为 0。"
+    else:
+        note = f"“三公”经费合计 {format_amount(stated_total)} 万元，各项均为 0 或未公开。"
+    return Chart(f"{doc_id}--three-public", "“三公”经费", panels, columns, records, note=note)
 
 
 # ---------------------------------------------------------------- income
@@ -378,6 +421,7 @@ def income_chart(doc_id: str, items: list[Row], figures: Row | None) -> Chart | 
         for row in sorted(lines, key=lambda r: int(r.get("row_no") or 0))
     ]
     parts: list[tuple[str, Decimal]] = [(name, amount) for name, amount in read if amount is not None]
+    pages = [row.get("page", "") for row in lines]
     if not parts:
         general = key_figure(figures, "general_budget_income")
         carryover = key_figure(figures, "carryover_income")
@@ -388,44 +432,19 @@ def income_chart(doc_id: str, items: list[Row], figures: Row | None) -> Chart | 
         ]
     if not parts:
         return None
-    return ranked_bar_chart(f"{doc_id}--income", "收入来源（收支总表）", parts, "收入项目")
+    chart = ranked_bar_chart(f"{doc_id}--income", "收入来源", parts, "收入项目")
+    chart.extra.update(table="收支总表", pages=pages)
+    return chart
 
 
 def ranked_bar_chart(chart_id: str, title: str, parts: list[tuple[str, Decimal]], name_label: str) -> Chart:
-    """Horizontal bar of the largest parts; the rest are summed as 其他. The table lists all."""
+    """Bars of the largest parts; the rest are summed as 其他. The table lists all."""
     whole = sum((amount for _, amount in parts), Decimal(0))
-    positive = sorted([p for p in parts if p[1] > 0], key=lambda p: (-p[1], p[0]))
-    shown = positive[:TOP_N]
-    rest = positive[TOP_N:]
-    if rest:
-        shown = [*shown, (f"其他（{len(rest)} 项）", sum((amount for _, amount in rest), Decimal(0)))]
+    bars = ranked_bars([(name, amount, "") for name, amount in parts], whole)
     records = [{"name": name, "amount": amount, "share": format_share(amount, whole)} for name, amount in parts]
     columns = [Column("name", name_label), Column("amount", "金额（万元）", "amount"), Column("share", "占比", "share")]
-    figure = None
-    if shown:
-        figure = {
-            "data": [
-                {
-                    "type": "bar",
-                    "orientation": "h",
-                    "y": [plot_label(short_label(name, 18)) for name, _ in shown],
-                    "x": [plot_number(amount) for _, amount in shown],
-                    "customdata": [[format_amount(amount), format_share(amount, whole)] for _, amount in shown],
-                    "hovertemplate": "%{y}<br>%{customdata[0]} 万元（%{customdata[1]}）<extra></extra>",
-                    "texttemplate": "%{customdata[0]}",
-                    "textposition": "auto",
-                    "marker": {
-                        "color": [OTHER_COLOR if name.startswith("其他（") else PALETTE[0] for name, _ in shown]
-                    },
-                }
-            ],
-            "layout": base_layout(
-                max(200, 60 + 34 * len(shown)),
-                xaxis={"tickformat": ",~f", "title": {"text": "万元"}, "automargin": True},
-                yaxis={"automargin": True, "autorange": "reversed"},
-            ),
-        }
-    return Chart(chart_id, title, figure, columns, records, note="" if figure else "各项均为 0。")
+    panels = [panel_of(["合计"], bars)] if bars else []
+    return Chart(chart_id, title, panels, columns, records, note="" if bars else "各项均为 0。")
 
 
 # ---------------------------------------------------------------- over the years
@@ -445,60 +464,38 @@ def document_total(figures: Row | None) -> Decimal | None:
 
 
 def years_chart(chart_id: str, documents: list[Row], key_figures: dict[str, Row]) -> Chart | None:
-    """Line per (kind, scope) of 支出总计 / 基本 / 项目 over fiscal years; None below two years."""
-    years = {doc.get("fiscal_year", "") for doc in documents}
-    if len(years) < 2:
-        return None
-    measures = [("总计", document_total), ("基本支出", lambda f: key_figure(f, "basic_expenditure")),
-                ("项目支出", lambda f: key_figure(f, "project_expenditure"))]  # fmt: skip
-    series: dict[tuple[str, int, str], list[tuple[str, Decimal]]] = {}
-    records = []
+    """支出总计 per year and kind (budget against final accounts side by side); None below two
+    documents with a total."""
+    records: list[dict[str, Any]] = []
     for doc in sorted(
         documents,
-        key=lambda d: (d.get("doc_type", ""), d.get("scope", ""), d.get("fiscal_year", ""), d.get("doc_id", "")),
+        key=lambda d: (d.get("fiscal_year", ""), d.get("doc_type", ""), d.get("scope", ""), d.get("doc_id", "")),
     ):
         figures = key_figures.get(doc.get("doc_id", ""))
         kind = SCOPE_LABELS.get(doc.get("scope", ""), "") + DOC_TYPE_LABELS.get(
             doc.get("doc_type", ""), doc.get("doc_type", "")
         )
-        record: dict[str, Any] = {"year": doc.get("fiscal_year", ""), "kind": kind}
-        for position, (label, getter) in enumerate(measures):
-            value = getter(figures)
-            record[label] = value
-            if value is not None:
-                series.setdefault((kind, position, label), []).append((doc.get("fiscal_year", ""), value))
-        records.append(record)
-    traces = []
-    for index, ((kind, _position, label), points) in enumerate(sorted(series.items())):
-        if len({year for year, _ in points}) < 2:
-            continue
-        traces.append(
+        records.append(
             {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": f"{kind}{label}",
-                "x": [year for year, _ in points],
-                "y": [plot_number(value) for _, value in points],
-                "customdata": [format_amount(value) for _, value in points],
-                "hovertemplate": "%{x} 年<br>%{customdata} 万元<extra>%{fullData.name}</extra>",
-                "line": {"color": PALETTE[index % len(PALETTE)]},
+                "year": doc.get("fiscal_year", ""),
+                "kind": kind,
+                "总计": document_total(figures),
+                "基本支出": key_figure(figures, "basic_expenditure"),
+                "项目支出": key_figure(figures, "project_expenditure"),
             }
         )
-    if not traces:
+    with_total = [record for record in records if record["总计"] is not None]
+    if len(with_total) < 2 or len({record["year"] for record in records}) < 2:
         return None
-    figure = {
-        "data": traces,
-        "layout": base_layout(
-            320,
-            xaxis={"type": "category", "title": {"text": "年度"}},
-            yaxis={"tickformat": ",~f", "title": {"text": "万元"}, "rangemode": "tozero", "automargin": True},
-            legend={"orientation": "h", "y": -0.25},
-        ),
-    }
-    columns = [Column("year", "年度"), Column("kind", "类型")] + [
-        Column(label, f"{label}（万元）", "amount") for label, _ in measures
+    sizes = lengths([record["总计"] for record in with_total])
+    bars = [
+        Bar(f"{record['year']}年{record['kind']}", record["总计"], "", size)
+        for record, size in zip(with_total, sizes, strict=True)
     ]
-    return Chart(chart_id, "历年变化", figure, columns, records)
+    columns = [Column("year", "年度"), Column("kind", "类型")] + [
+        Column(label, f"{label}（万元）", "amount") for label in ("总计", "基本支出", "项目支出")
+    ]
+    return Chart(chart_id, "历年支出总计", [Panel(["支出总计"], bars)], columns, records)
 
 
 # ---------------------------------------------------------------- across bureaus
@@ -517,141 +514,109 @@ class Comparable:
     personnel: Decimal | None
     public: Decimal | None
     three_public: Decimal | None
+    group: str = ""  # level · year · kind: only documents of one group are ranked together
+    kind: str = ""  # 部门预算, 单位决算 …: shares are compared across levels and years within a kind
 
 
-def comparison_bar(
-    chart_id: str, title: str, entries: list[tuple[str, Decimal]], unit: str, limit: int
-) -> dict[str, Any] | None:
-    ranked = sorted(entries, key=lambda e: (-e[1], e[0]))[:limit]
-    if not ranked:
+def grouped(entries: list[Comparable], by_kind: bool = False) -> list[tuple[str, list[Comparable]]]:
+    groups: dict[str, list[Comparable]] = {}
+    for entry in entries:
+        groups.setdefault(entry.kind if by_kind else entry.group, []).append(entry)
+    return sorted(groups.items())
+
+
+def ranking_panels(entries: list[Comparable], value: Any, limit: int, percent: bool = False) -> list[Panel]:
+    """One ranked panel per group. Amounts are ranked only within one level, year and kind;
+    shares (which mean the same at any size) within one kind, across levels and years."""
+    panels = []
+    for group, members in grouped(entries, by_kind=percent):
+        values = [(entry.label, value(entry)) for entry in members]
+        known = sorted([(label, v) for label, v in values if v is not None], key=lambda p: (-p[1], p[0]))[:limit]
+        if not known:
+            continue
+        sizes = [float(v / 100) for _, v in known] if percent else lengths([v for _, v in known])
+        mixed = len({entry.group for entry in members}) > 1
+        bars = [
+            Bar(label, None if percent else v, "", size, value_text=f"{v}%" if percent else "")
+            for (label, v), size in zip(known, sizes, strict=True)
+        ]
+        if percent and mixed:
+            group = f"{group}（不同级别、年度的文件放在一起：比例可比，金额不可比）"
+        panels.append(Panel([group], bars, title=group))
+    return panels
+
+
+def share_of(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    if part is None or whole is None or whole == 0:
         return None
-    is_share = unit == "%"
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": [plot_label(short_label(label, 20)) for label, _ in ranked],
-                "x": [float(value) for _, value in ranked],
-                "customdata": [f"{value}%" if is_share else format_amount(value) for _, value in ranked],
-                "hovertemplate": "%{y}<br>%{customdata}" + ("" if is_share else " 万元") + "<extra></extra>",
-                "texttemplate": "%{customdata}",
-                "textposition": "auto",
-                "marker": {"color": PALETTE[0]},
-            }
-        ],
-        "layout": base_layout(
-            max(200, 60 + 30 * len(ranked)),
-            xaxis={"tickformat": ".0f" if is_share else ",~f", "title": {"text": unit}, "automargin": True,
-                   **({"range": [0, 100]} if is_share else {})},
-            yaxis={"automargin": True, "autorange": "reversed"},
-        ),
-    }  # fmt: skip
+    return (part / whole * 100).quantize(Decimal("0.1"))
 
 
 def comparison_charts(prefix: str, entries: list[Comparable], limit: int) -> list[Chart]:
-    """Total, basic-vs-project share, personnel share and 三公经费 across documents."""
-    charts = []
-    totals = [(e.label, e.total) for e in entries if e.total is not None]
-    charts.append(
+    """Total, project share, personnel share and 三公经费 across documents, per group."""
+
+    def project_share(entry: Comparable) -> Decimal | None:
+        whole = None if entry.basic is None or entry.project is None else entry.basic + entry.project
+        return share_of(entry.project, whole)
+
+    def personnel_share(entry: Comparable) -> Decimal | None:
+        whole = entry.basic or (
+            None if entry.personnel is None or entry.public is None else entry.personnel + entry.public
+        )
+        return share_of(entry.personnel, whole)
+
+    group_column = Column("group", "比较组")
+    charts = [
         Chart(
             f"{prefix}--total",
             "支出总计",
-            comparison_bar(
-                f"{prefix}--total", "支出总计", [(plot_label(label), value) for label, value in totals], "万元", limit
-            ),
-            [Column("label", "文件"), Column("amount", "支出总计（万元）", "amount")],
-            [{"label": e.label, "amount": e.total} for e in entries],
-        )
-    )
-    project_share = []
-    records = []
-    for entry in entries:
-        whole = None if entry.basic is None or entry.project is None else entry.basic + entry.project
-        share = share_number(entry.project, whole)
-        if share is not None:
-            project_share.append((entry.label, Decimal(str(share))))
-        records.append(
-            {
-                "label": entry.label,
-                "basic": entry.basic,
-                "project": entry.project,
-                "share": format_share(entry.project, whole),
-            }
-        )
-    stacked = None
-    if project_share:
-        ranked = sorted(project_share, key=lambda e: (-e[1], e[0]))[:limit]
-        stacked = {
-            "data": [
-                {
-                    "type": "bar",
-                    "orientation": "h",
-                    "name": name,
-                    "y": [plot_label(short_label(label, 20)) for label, _ in ranked],
-                    "x": [float(value if name == "项目支出" else Decimal(100) - value) for _, value in ranked],
-                    "hovertemplate": "%{y}<br>" + name + " %{x:.1f}%<extra></extra>",
-                    "marker": {"color": color},
-                }
-                for name, color in (("项目支出", PALETTE[1]), ("基本支出", PALETTE[0]))
-            ],
-            "layout": base_layout(
-                max(220, 90 + 30 * len(ranked)),
-                barmode="stack",
-                xaxis={"range": [0, 100], "ticksuffix": "%"},
-                yaxis={"automargin": True, "autorange": "reversed"},
-                legend={"orientation": "h", "y": -0.2, "traceorder": "reversed"},
-            ),
-        }
-    charts.append(
+            ranking_panels(entries, lambda e: e.total, limit),
+            [group_column, Column("label", "文件"), Column("amount", "支出总计（万元）", "amount")],
+            [{"group": e.group, "label": e.label, "amount": e.total} for e in entries],
+        ),
         Chart(
-            f"{prefix}--basic-project",
-            "基本支出与项目支出占比",
-            stacked,
-            [Column("label", "文件"), Column("basic", "基本支出（万元）", "amount"),
+            f"{prefix}--basic",
+            "基本支出（机构运转：人员经费与公用经费，不含项目和基金补助）",
+            ranking_panels(entries, lambda e: e.basic, limit),
+            [group_column, Column("label", "文件"), Column("amount", "基本支出（万元）", "amount")],
+            [{"group": e.group, "label": e.label, "amount": e.basic} for e in entries],
+        ),
+        Chart(
+            f"{prefix}--project-share",
+            "项目支出占基本支出与项目支出之和的比重",
+            ranking_panels(entries, project_share, limit, percent=True),
+            [group_column, Column("label", "文件"), Column("basic", "基本支出（万元）", "amount"),
              Column("project", "项目支出（万元）", "amount"), Column("share", "项目支出占比", "share")],
-            records,
-        )
-    )  # fmt: skip
-    personnel = []
-    records = []
-    for entry in entries:
-        whole = (
-            entry.basic
-            if entry.basic
-            else (None if entry.personnel is None or entry.public is None else entry.personnel + entry.public)
-        )
-        share = share_number(entry.personnel, whole)
-        if share is not None:
-            personnel.append((entry.label, Decimal(str(share))))
-        records.append(
-            {
-                "label": entry.label,
-                "personnel": entry.personnel,
-                "public": entry.public,
-                "share": format_share(entry.personnel, whole),
-            }
-        )
-    charts.append(
+            [{"group": e.group, "label": e.label, "basic": e.basic, "project": e.project,
+              "share": f"{project_share(e)}%" if project_share(e) is not None else "—"} for e in entries],
+        ),
         Chart(
             f"{prefix}--personnel",
             "人员经费占基本支出比重",
-            comparison_bar(f"{prefix}--personnel", "", personnel, "%", limit),
-            [Column("label", "文件"), Column("personnel", "人员经费（万元）", "amount"),
+            ranking_panels(entries, personnel_share, limit, percent=True),
+            [group_column, Column("label", "文件"), Column("personnel", "人员经费（万元）", "amount"),
              Column("public", "公用经费（万元）", "amount"), Column("share", "人员经费占比", "share")],
-            records,
-        )
-    )  # fmt: skip
-    three = [(e.label, e.three_public) for e in entries if e.three_public is not None]
-    drawn = comparison_bar(f"{prefix}--three-public", "", [t for t in three if t[1] > 0], "万元", limit)
+            [{"group": e.group, "label": e.label, "personnel": e.personnel, "public": e.public,
+              "share": f"{personnel_share(e)}%" if personnel_share(e) is not None else "—"} for e in entries],
+        ),
+    ]  # fmt: skip
+    three = ranking_panels(
+        [e for e in entries if e.three_public and e.three_public > 0], lambda e: e.three_public, limit
+    )
     charts.append(
         Chart(
             f"{prefix}--three-public",
             "“三公”经费",
-            drawn,
-            [Column("label", "文件"), Column("amount", "“三公”经费合计（万元）", "amount")],
-            [{"label": e.label, "amount": e.three_public} for e in entries],
-            note="" if drawn else "所比较的文件“三公”经费均为 0 或未公开。",
+            three,
+            [group_column, Column("label", "文件"), Column("amount", "“三公”经费合计（万元）", "amount")],
+            [{"group": e.group, "label": e.label, "amount": e.three_public} for e in entries],
+            note="" if three else "所比较的文件“三公”经费均为 0 或未公开。",
         )
     )
+    for chart in charts:
+        for panel in chart.panels:
+            if len(panel.bars) == 1:
+                bar = panel.bars[0]
+                panel.sentence = f"本组只有一份文件：{bar.label}，{bar.shown}{'' if bar.value_text else ' 万元'}。"
+                panel.bars = []
     return charts

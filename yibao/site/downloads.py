@@ -1,15 +1,12 @@
-"""Files readers download: the package itself, a zip of it, one CSV per document and per chart,
-and the vendored plotly.min.js. Every writer is deterministic (sorted, fixed zip dates)."""
+"""Files readers download: the package itself, a zip of it, one CSV per document and per chart.
+Every writer is deterministic (sorted, fixed zip dates)."""
 
 from __future__ import annotations
 
 import csv
 import io
-import shutil
 import zipfile
 from pathlib import Path
-
-import plotly
 
 from yibao.package.cells import to_cell
 
@@ -126,13 +123,3 @@ def servable_pdf(data: bytes) -> bool:
     except UnreadableDocument:
         return False
     return not scan.active and data.lstrip().startswith(b"%PDF-")
-
-
-def plotly_js_source() -> Path:
-    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
-
-def copy_plotly(vendor_dir: Path) -> None:
-    """The one shared copy of plotly.js that every chart page loads (no CDN)."""
-    vendor_dir.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(plotly_js_source(), vendor_dir / "plotly.min.js")

@@ -125,6 +125,16 @@ def safe_id(value: str) -> str:
     return f"{ascii_part}-{digest}" if ascii_part else f"id-{digest}"
 
 
+_SLUG_DROP = re.compile(r"[^0-9A-Za-z\u3400-\u9fff\uf900-\ufaff]+")
+
+
+def readable_slug(value: object, limit: int = 60) -> str:
+    """A file name and URL part a reader can read: Chinese characters, ASCII letters and digits,
+    everything else (slashes, dots, quotes, spaces, markup) a hyphen. '' when nothing is left."""
+    slug = _SLUG_DROP.sub("-", one_line(value)).strip("-")
+    return slug[:limit].strip("-")
+
+
 def safe_url(url: object) -> str:
     """Keep only http(s) URLs without quotes or spaces; anything else yields '' (no link)."""
     text = one_line(url)

@@ -13,7 +13,10 @@ import jinja2
 
 from . import charts as ch
 from . import downloads
-from .formatting import format_amount, front_matter_title, md_escape, safe_url, script_json
+from . import ranking as rk
+from . import scorecard as sc
+from .formatting import format_amount, front_matter_title, md_escape, readable_slug, safe_url, script_json
+from .lead import build_lead, inconsistency_sentence
 from .model import (
     ADMIN_LEVEL_LABELS,
     CHECK_STATUS_LABELS,
@@ -36,6 +39,7 @@ from .model import (
     page_href,
     recent_documents,
 )
+from .names import bureau_aliases, clean_names, shown_name
 from .package import Row, SitePackage, load_package, row_sort_key
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "site_templates"
@@ -46,6 +50,7 @@ GENERATED_DIRS = ("bureaus", "generated", "data", "assets/generated", "assets/ja
 GENERATED_FILES = ("index.md",)
 CHART_CSV_DIR = "assets/generated/charts"
 ROWS_CSV_DIR = "data/rows"
+CODE_DIR = "data/codes"
 CHECKS_CSV_DIR = "data/checks"
 ZIP_NAME = "open-yibao-budgets.zip"
 HOME_COMPARE_LIMIT = 15
@@ -82,6 +87,10 @@ def template_environment() -> jinja2.Environment:
         kind_label=kind_label,
         CHART_CSV_DIR=CHART_CSV_DIR,
         TABLE_LABELS=TABLE_LABELS,
+        OUTCOME_MARKS=sc.OUTCOME_MARKS,
+        GROUP_LABELS=sc.GROUP_LABELS,
+        DOC_KIND_LABELS=ch.DOC_TYPE_LABELS,
+        signed=sc.signed,
     )
     return env
 
@@ -166,6 +175,12 @@ class SiteWriter:
         self.document_packages: dict[str, str] = {}
         self.source_copies: dict[str, str] = {}
         self.sources_withheld: set[str] = set()
+        self.clean_names = clean_names(package.rows("line_items"))
+        self.code_pages: dict[str, str] = {}
+        self.scorecards = {doc_id: sc.document_scorecard(rows) for doc_id, rows in package.by_doc("scorecard").items()}
+        self.stated_changes = package.by_doc("stated_changes")
+        self.rankings = rk.ranking_pages(self.bureaus, self.scorecards)
+        self.ranking_of = rk.page_of_document(self.rankings)
 
     # -- writing
 
@@ -182,7 +197,8 @@ class SiteWriter:
 
     @staticmethod
     def chart_csv(chart: ch.Chart) -> str:
-        return f"{CHART_CSV_DIR}/{chart.chart_id}.csv"
+        """Named after what it holds: 鞍山市医疗保障局-2025年部门预算-支出功能分类.csv."""
+        return f"{CHART_CSV_DIR}/{chart.csv_name or chart.chart_id}.csv"
 
     def with_csv(self, charts: Sequence[ch.Chart | None]) -> list[ch.Chart]:
         present = [chart for chart in charts if chart is not None]
@@ -212,7 +228,6 @@ class SiteWriter:
                     continue
                 rows = downloads.dict_rows(rows_by_doc.get(doc_id, []), fields)
                 downloads.write_bytes(self.docs_dir / folder / f"{file_id}.csv", downloads.csv_bytes(rows))
-        downloads.copy_plotly(self.docs_dir / "assets" / "javascripts" / "vendor")
         return names
 
     def document_csv(self, view: DocumentView, resource: str, folder: str) -> str:
@@ -232,8 +247,24 @@ class SiteWriter:
 
     # -- bureau pages
 
+    def document_label(self, bureau: BureauView, view: DocumentView) -> str:
+        return f"{bureau.name}{view.doc.get('fiscal_year', '')}年{kind_label(view.doc)}"
+
+    def cite_chart(self, chart: ch.Chart, bureau: BureauView, view: DocumentView, where: str, pages: str) -> None:
+        """A source line under the chart and self-describing CSV columns, named after the chart."""
+        document = f"{bureau.name}《{view.doc.get('fiscal_year', '')}年{kind_label(view.doc)}》"
+        chart.source = ch.source_line(document, where, pages)
+        chart.csv_name = readable_slug(f"{view.file_id}-{chart.title}", 120)
+        chart.extra["context"] = [
+            ("医保局", bureau.name),
+            ("年度", view.doc.get("fiscal_year", "")),
+            ("文件", kind_label(view.doc)),
+            ("单位", "万元"),
+            ("来源", f"{document}{where}{pages}"),
+        ]
+
     def document_context(self, bureau: BureauView, view: DocumentView) -> dict[str, Any]:
-        items = self.line_items.get(view.doc_id, [])
+        items = [{**row, "name": shown_name(row, self.clean_names)} for row in self.line_items.get(view.doc_id, [])]
         figures = view.key_figures
         chart_id = view.file_id
         charts = {
@@ -244,6 +275,18 @@ class SiteWriter:
             "income": ch.income_chart(chart_id, items, figures),
             "three_public": ch.three_public_chart(chart_id, figures),
         }
+        lead = build_lead(self.document_label(bureau, view), figures, items)
+        card_pages = {card.label: card.page for card in lead.cards}
+        figure_sources = {
+            "basic_project": ("", card_pages.get("基本支出", "")),
+            "personnel_public": ("", card_pages.get("人员经费", "")),
+            "three_public": ("“三公”经费支出表", card_pages.get("“三公”经费", "")),
+        }
+        for key, chart in charts.items():
+            if chart is None:
+                continue
+            where, pages = figure_sources.get(key, (chart.extra.get("table", ""), ""))
+            self.cite_chart(chart, bureau, view, where, pages or ch.pages_text(chart.extra.get("pages", [])))
         self.with_csv(list(charts.values()))
         key_figures = [(label, (figures or {}).get(name, "")) for name, label in KEY_FIGURE_LABELS]
         checks: list[dict[str, Any]] = [
@@ -252,15 +295,27 @@ class SiteWriter:
         # Failures first (a reader comes for them), then skipped, then passed; stable by check_no.
         status_order = {"fail": 0, "skip": 1, "pass": 2}
         checks.sort(key=lambda row: (status_order.get(row.get("status", ""), 3), row_sort_key(row, ["check_no"])))
+        failed = [row for row in checks if row.get("status") == "fail"]
+        inconsistencies = [
+            inconsistency_sentence(
+                row,
+                TABLE_LABELS.get(row.get("table", ""), ""),
+                self.measure_labels.get(row.get("measure", ""), "") if row.get("measure") else "",
+            )
+            for row in failed
+        ]
         return {
             "view": view,
             "doc": view.doc,
+            "lead": lead,
+            "label": self.document_label(bureau, view),
             "key_figures": [(label, value) for label, value in key_figures if value.strip()],
             "charts": charts,
             "projects": self.projects.get(view.doc_id, []),
             "targets": self.targets.get(view.doc_id, []),
             "checks": checks,
-            "failed_checks": [row for row in checks if row.get("status") == "fail"],
+            "failed_checks": failed,
+            "inconsistencies": inconsistencies,
             "check_groups": check_groups([row for row in checks if row.get("status") != "fail"]),
             "checks_csv": self.document_csv(view, "checks", CHECKS_CSV_DIR),
             "measure_labels": self.measure_labels,
@@ -278,18 +333,58 @@ class SiteWriter:
             "source_url": safe_url(view.doc.get("source_url", "")),
         }
 
+    def years_context(self, bureau: BureauView, view: DocumentView, items: list[Row]) -> dict[str, Any]:
+        """The scorecard and last year's figures of one document (site_templates/_scorecard.j2)."""
+        last_year = last_year_document(bureau, view)
+        changes = sc.stated_changes(
+            self.stated_changes.get(view.doc_id, []), last_year.key_figures if last_year else None
+        )
+        ranking = self.ranking_of.get(view.doc_id)
+        return {
+            "scorecard": self.scorecards.get(view.doc_id, sc.Scorecard([])),
+            "stated_changes": changes,
+            "has_last_year_document": any(c.previous_document is not None for c in changes),
+            "previous_tables": sc.previous_year_tables(
+                self.tables.get(view.doc_id, []),
+                [{**row, "name": shown_name(row, self.clean_names)} for row in items],
+                self.measure_labels,
+            ),
+            "ranking_page": ranking.page if ranking else "",
+            "ranking_title": ranking.title if ranking else "",
+        }
+
     def write_bureau_page(self, bureau: BureauView) -> None:
         documents = [self.document_context(bureau, view) for view in bureau.documents]
-        years = ch.years_chart(
-            f"{safe_chart_id(bureau.slug)}--years", [v.doc for v in bureau.documents], self.key_figures
-        )
+        for context in documents:
+            context.update(self.years_context(bureau, context["view"], self.line_items.get(context["view"].doc_id, [])))
+        years = ch.years_chart(f"{bureau.slug}--years", [v.doc for v in bureau.documents], self.key_figures)
+        if years is not None:
+            years.source = ch.source_line(f"{bureau.name}各年度文件", "", "")
+            years.csv_name = readable_slug(f"{bureau.slug}-历年支出总计", 120)
+            years.extra["context"] = [("医保局", bureau.name), ("单位", "万元")]
         self.with_csv([years])
-        self.write_page(bureau.page, "bureau.md.j2", bureau=bureau, documents=documents, years_chart=years)
+        self.write_page(
+            bureau.page,
+            "bureau.md.j2",
+            bureau=bureau,
+            documents=documents,
+            years_chart=years,
+            aliases=bureau_aliases(bureau.name)[1:],
+            code_pages=self.code_pages,
+        )
 
     # -- overview pages
 
     def comparables(self) -> list[ch.Comparable]:
         return [comparable(latest_budget(bureau), bureau) for bureau in self.bureaus]
+
+    def comparison_charts(self, prefix: str, limit: int) -> list[ch.Chart]:
+        charts = ch.comparison_charts(prefix, self.comparables(), limit)
+        for chart in charts:
+            chart.source = ch.source_line("各医保局最新一份预算文件（文件与页码见各局页面）", "", "")
+            chart.csv_name = readable_slug(f"各局比较-{chart.title.split('（')[0]}", 120)
+            chart.extra["context"] = [("单位", "万元")]
+        return self.with_csv(charts)
 
     def all_comparables(self) -> list[tuple[BureauView, DocumentView, ch.Comparable]]:
         return [(bureau, view, comparable(view, bureau)) for bureau in self.bureaus for view in bureau.documents]
@@ -325,20 +420,78 @@ class SiteWriter:
             checks=checks,
             failing=failing,
             recent=[page_of[doc.get("doc_id", "")] for doc in recent_documents(documents, RECENT_LIMIT)],
-            charts=self.with_csv(ch.comparison_charts("home", self.comparables(), HOME_COMPARE_LIMIT)),
+            charts=self.comparison_charts("home", HOME_COMPARE_LIMIT)[2:4],
         )
 
     def write_bureau_index(self) -> None:
         levels = sorted({b.admin_level for b in self.bureaus if b.admin_level})
-        self.write_page("bureaus/index.md", "bureaus.md.j2", bureaus=self.bureaus, levels=levels)
+        listed = [(bureau, bureau_aliases(bureau.name)) for bureau in self.bureaus]
+        self.write_page("bureaus/index.md", "bureaus.md.j2", bureaus=listed, levels=levels)
 
     def write_compare(self) -> None:
         self.write_page(
             "bureaus/compare.md",
             "compare.md.j2",
-            charts=self.with_csv(ch.comparison_charts("compare", self.comparables(), COMPARE_LIMIT)),
+            charts=self.comparison_charts("compare", COMPARE_LIMIT),
             entries=self.all_comparables(),
+            rankings=self.rankings,
         )
+
+    def write_rankings(self) -> None:
+        """One ranking page per administrative level and kind of document (bureaus/ranking/)."""
+        for page in self.rankings:
+            self.write_page(page.page, "ranking.md.j2", ranking=page, pages=self.rankings)
+
+    def plan_code_pages(self) -> None:
+        """One page per function and economic code that occurs: data/codes/<code>.md."""
+        for row in self.package.rows("line_items"):
+            code = row.get("code", "").strip()
+            if code.isdigit() and row.get("classification") in ("function", "economic"):
+                self.code_pages[code] = f"{CODE_DIR}/{code}.md"
+
+    def write_code_pages(self) -> None:
+        """Every bureau's amount for one code, from each document's first table printing it."""
+        page_of = {view.doc_id: (bureau, view) for bureau in self.bureaus for view in bureau.documents}
+        by_code: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        seen: set[tuple[str, str, str]] = set()
+        for row in sorted(
+            self.package.rows("line_items"), key=lambda r: row_sort_key(r, ["doc_id", "table_no", "row_no"])
+        ):
+            code = row.get("code", "").strip()
+            if code not in self.code_pages or row.get("doc_id", "") not in page_of:
+                continue
+            key = (code, row.get("doc_id", ""), row.get("classification", ""))
+            if row.get("measure") != "total" or key in seen:
+                continue
+            seen.add(key)
+            bureau, view = page_of[row["doc_id"]]
+            by_code[code].append(
+                {
+                    "bureau": bureau,
+                    "view": view,
+                    "name": shown_name(row, self.clean_names),
+                    "table": TABLE_LABELS.get(row.get("table", ""), ""),
+                    "page": row.get("page", ""),
+                    "amount": row.get("amount", ""),
+                    "classification": row.get("classification", ""),
+                }
+            )
+        sections = {entry["code"]: entry for section in self.classification_sections() for entry in section["entries"]}
+        for code, page in sorted(self.code_pages.items()):
+            entries = sorted(
+                by_code.get(code, []),
+                key=lambda e: (e["view"].doc.get("fiscal_year", ""), e["bureau"].province, e["bureau"].name),
+            )
+            info = sections.get(code, {"name": entries[0]["name"] if entries else code, "other_names": [],
+                                       "level": "", "explanation": ""})  # fmt: skip
+            parent = next(
+                (self.code_pages[code[:n]] for n in (5, 3) if n < len(code) and code[:n] in self.code_pages), ""
+            )
+            children = sorted(
+                c for c in self.code_pages if c != code and c.startswith(code) and len(c) == len(code) + 2
+            )
+            self.write_page(page, "code.md.j2", code=code, info=info, entries=entries, parent=parent,
+                            children=[(c, self.code_pages[c], sections.get(c, {}).get("name", "")) for c in children])  # fmt: skip
 
     def write_classification(self) -> None:
         self.write_page(
@@ -346,6 +499,7 @@ class SiteWriter:
             "classification.md.j2",
             sections=self.classification_sections(),
             terms=self.glossary_terms(),
+            code_pages=self.code_pages,
         )
 
     def explanations(self) -> dict[str, str]:
@@ -378,7 +532,7 @@ class SiteWriter:
             classification = row.get("classification", "")
             if not code or classification not in ("function", "economic"):
                 continue
-            names[(classification, code)][row.get("name", "")] += 1
+            names[(classification, code)][shown_name(row, self.clean_names)] += 1
             docs[(classification, code)].add(row.get("doc_id", ""))
         sections = []
         explained = self.explanations()
@@ -440,6 +594,7 @@ class SiteWriter:
         self.write_page(
             "data/index.md",
             "data.md.j2",
+            downloads=self.download_entries(files),
             descriptor=self.package.descriptor,
             files=[name for name in files if name != "datapackage.json"],
             zip_name=ZIP_NAME,
@@ -447,7 +602,41 @@ class SiteWriter:
             checks=checks,
             license=license_of(self.package.descriptor),
             document_count=len(self.package.documents()),
+            scorecard_criteria=sc.method_criteria(),
+            required_tables=sc.required_tables(),
+            pass_through=sc.pass_through_reference(),
         )
+
+    def download_entries(self, files: list[str]) -> list[dict[str, Any]]:
+        """The data page's download table: file, what it holds, rows, size."""
+        by_path = {
+            str(resource.get("path", "")): resource
+            for resource in self.package.descriptor.get("resources", [])
+            if isinstance(resource.get("path"), str)
+        }
+        entries: list[dict[str, Any]] = [
+            {"name": ZIP_NAME, "href": ZIP_NAME, "what": "全部数据（以下各文件的压缩包）", "rows": None}
+        ]
+        entries.append({"name": "datapackage.json", "href": "datapackage.json",
+                        "what": "数据包描述：每张表的字段、类型和说明", "rows": None})  # fmt: skip
+        for name in files:
+            if name == "datapackage.json":
+                continue
+            resource = by_path.get(name, {})
+            title = str(resource.get("title", "") or resource.get("description", "") or "")
+            entries.append({"name": name, "href": name, "what": title,
+                            "rows": len(self.package.rows(str(resource.get("name", "")))) if resource else None})  # fmt: skip
+        for entry in entries:
+            entry["size"] = human_size((self.docs_dir / "data" / entry["href"]).stat().st_size)
+        return entries
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 class UnsafePage(RuntimeError):
@@ -483,6 +672,25 @@ def check_groups(checks: list[Row]) -> list[dict[str, Any]]:
     return [groups[key] for key in sorted(groups)]
 
 
+def last_year_document(bureau: BureauView, view: DocumentView) -> DocumentView | None:
+    """The body's document of the year before, of the same kind, where the package has it."""
+    year = view.doc.get("fiscal_year", "")
+    if not year.isdigit():
+        return None
+    kind = (view.doc.get("doc_type", ""), view.doc.get("scope", ""))
+    for other in bureau.documents:
+        if (
+            other.doc.get("fiscal_year", "") == str(int(year) - 1)
+            and (
+                other.doc.get("doc_type", ""),
+                other.doc.get("scope", ""),
+            )
+            == kind
+        ):
+            return other
+    return None
+
+
 def safe_chart_id(value: str) -> str:
     return value.replace("/", "-")
 
@@ -499,10 +707,13 @@ def generate(package_dir: Path, docs_dir: Path) -> None:
     clean_generated(docs_dir)
     writer = SiteWriter(package, docs_dir)
     files = writer.write_downloads(package_dir)
+    writer.plan_code_pages()
     for bureau in writer.bureaus:
         writer.write_bureau_page(bureau)
     writer.write_home()
     writer.write_bureau_index()
     writer.write_compare()
+    writer.write_rankings()
     writer.write_classification()
+    writer.write_code_pages()
     writer.write_data_page(files)

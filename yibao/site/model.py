@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 
 from .charts import DOC_TYPE_LABELS, SCOPE_LABELS, Comparable, document_total, key_figure
-from .formatting import safe_id
+from .formatting import readable_slug
+from .names import province_of
 from .package import Row, SitePackage
 
 ADMIN_LEVEL_LABELS = {"national": "国家级", "province": "省级", "prefecture": "地市级", "county": "县区级"}
@@ -134,6 +135,10 @@ class BureauView:
         return self.latest.doc.get("region", "")
 
     @property
+    def province(self) -> str:
+        return province_of(self.region, self.name)
+
+    @property
     def admin_level(self) -> str:
         return self.latest.doc.get("admin_level", "")
 
@@ -158,8 +163,45 @@ class BureauView:
         return "ok"
 
 
+LEVEL_ORDER = {"national": 0, "province": 1, "prefecture": 2, "county": 3}
+
+
+def document_anchor(doc: Row) -> str:
+    """'2025-department-budget': readable, stable, and the same for every bureau."""
+    parts = [doc.get("fiscal_year", ""), doc.get("scope", ""), doc.get("doc_type", "")]
+    return readable_slug("-".join(part for part in parts if part)) or "document"
+
+
+def unique(slug: str, used: set[str], fallback: str) -> str:
+    """A slug not used yet: the slug, then with the fallback (e.g. the region), then numbered."""
+    candidates = [slug, readable_slug(f"{fallback}-{slug}") if fallback else ""]
+    for candidate in candidates:
+        if candidate and candidate not in used and candidate not in RESERVED_PAGE_NAMES:
+            used.add(candidate)
+            return candidate
+    number = 2
+    while f"{slug}-{number}" in used:
+        number += 1
+    used.add(f"{slug}-{number}")
+    return f"{slug}-{number}"
+
+
+def bureau_sort_key(docs: list[Row], bureau_id: str) -> tuple:
+    """Province, then level (province before its cities and counties), then region and name."""
+    first = sorted(docs, key=document_sort_key)[0]
+    region = first.get("region", "")
+    return (
+        province_of(region, first.get("bureau", "")),
+        LEVEL_ORDER.get(first.get("admin_level", ""), 9),
+        region,
+        first.get("bureau", ""),
+        bureau_id,
+    )
+
+
 def bureau_views(package: SitePackage) -> list[BureauView]:
-    """Every bureau with its documents, sorted by bureau id; slugs are unique and file-safe."""
+    """Every bureau with its documents, by province, level and region; slugs are the bureau's
+    name (readable in the address bar), unique and file-safe."""
     checks = package.by_doc("checks")
     problems = package.by_doc("problems")
     figures = package.key_figures()
@@ -168,22 +210,24 @@ def bureau_views(package: SitePackage) -> list[BureauView]:
         by_bureau[doc.get("bureau_id") or doc.get("bureau") or doc.get("doc_id", "")].append(doc)
     views = []
     used: set[str] = set()
-    for bureau_id in sorted(by_bureau):
-        slug = safe_id(bureau_id)
-        if slug in RESERVED_PAGE_NAMES or slug in used:
-            slug = safe_id(f"{bureau_id}#bureau")
-        used.add(slug)
-        documents = [
-            DocumentView(
-                doc,
-                anchor="doc-" + safe_id(doc.get("doc_id", "")),
-                file_id=safe_id(doc.get("doc_id", "")),
-                key_figures=figures.get(doc.get("doc_id", "")),
-                checks=checks.get(doc.get("doc_id", ""), []),
-                problems=problems.get(doc.get("doc_id", ""), []),
+    for bureau_id in sorted(by_bureau, key=lambda b: bureau_sort_key(by_bureau[b], b)):
+        docs = sorted(by_bureau[bureau_id], key=document_sort_key)
+        name = docs[0].get("bureau", "") or bureau_id
+        slug = unique(readable_slug(name) or "bureau", used, readable_slug(docs[0].get("region", "")))
+        anchors: set[str] = set()
+        documents = []
+        for doc in docs:
+            anchor = unique(document_anchor(doc), anchors, "")
+            documents.append(
+                DocumentView(
+                    doc,
+                    anchor=anchor,
+                    file_id=readable_slug(f"{slug}-{doc.get('fiscal_year', '')}年{kind_label(doc)}") or anchor,
+                    key_figures=figures.get(doc.get("doc_id", "")),
+                    checks=checks.get(doc.get("doc_id", ""), []),
+                    problems=problems.get(doc.get("doc_id", ""), []),
+                )
             )
-            for doc in sorted(by_bureau[bureau_id], key=document_sort_key)
-        ]
         views.append(BureauView(bureau_id, slug, documents))
     return views
 
@@ -192,7 +236,7 @@ def comparable(view: DocumentView, bureau: BureauView) -> Comparable:
     figures = view.key_figures
     return Comparable(
         doc_id=view.doc_id,
-        label=f"{bureau.name}（{view.doc.get('fiscal_year', '')}{kind_label(view.doc)}）",
+        label=f"{bureau.name}（{view.doc.get('fiscal_year', '')}）",
         page=bureau.page,
         total=view.total,
         basic=key_figure(figures, "basic_expenditure"),
@@ -200,7 +244,15 @@ def comparable(view: DocumentView, bureau: BureauView) -> Comparable:
         personnel=key_figure(figures, "personnel_expenditure"),
         public=key_figure(figures, "public_expenditure"),
         three_public=key_figure(figures, "three_public_total"),
+        group=comparison_group(view.doc),
+        kind=kind_label(view.doc),
     )
+
+
+def comparison_group(doc: Row) -> str:
+    """Documents are ranked only against documents of the same level, year and kind."""
+    level = ADMIN_LEVEL_LABELS.get(doc.get("admin_level", ""), doc.get("admin_level", "") or "级别未知")
+    return f"{level} · {doc.get('fiscal_year', '')}年{kind_label(doc)}"
 
 
 def latest_budget(bureau: BureauView) -> DocumentView:

@@ -7,9 +7,8 @@ Decimal where they are used.
 
 from __future__ import annotations
 
-import functools
-
 import csv
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field

@@ -7,12 +7,15 @@ document; rules across tables and on the text run once, after them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from yibao.derive.units import WAN, in_wan
 from yibao.model import Check, Document, SourceText
-from yibao.validate import across, narrative, summary, tables, years
+from yibao.validate import across, figures, narrative, summary, tables, three_public, years
 from yibao.validate.base import Context, Rule, registry
 
 # the rule modules register their rules when imported, in this order
-RULE_MODULES = (summary, tables, across, narrative, years)
+RULE_MODULES = (summary, three_public, tables, across, figures, narrative, years)
 
 
 def rules() -> list[Rule]:
@@ -20,16 +23,25 @@ def rules() -> list[Rule]:
 
 
 def run_checks(document: Document, source: SourceText) -> list[Check]:
-    context = Context(document, source)
+    """Checks inside one table in the unit it prints; checks across tables and against the text
+    in 万元, whatever units the tables print (`units.in_wan`)."""
+    context = Context(in_wan(document), source)
     all_rules = rules()
     checks: list[Check] = []
     for table in document.tables:
         for rule in all_rules:
             if rule.applies_to(table):
-                checks.extend(rule.check_table(table))
+                checks.extend(_in_unit(rule.check_table(table), table.unit))
     for rule in all_rules:
-        checks.extend(rule.check_document(context))
+        checks.extend(_in_unit(rule.check_document(context), WAN))
     return checks
+
+
+def _in_unit(checks: Iterable[Check], unit: str) -> list[Check]:
+    found = list(checks)
+    for check in found:
+        check.unit = unit
+    return found
 
 
 def validate(document: Document, source: SourceText) -> None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from yibao.model import Check, Project, Row, Table
 from yibao.model.enums import Level, Side
 from yibao.normalise.summary import summary_figure
-from yibao.reference import load_data
+from yibao.reference import classifications, measures
 from yibao.validate.base import ZERO, Context, Rule, register
 
 CROSS = "cross"
@@ -29,7 +29,7 @@ def measures_of(table: Table | None) -> list[str]:
 
 
 def measure_zh(measure: str) -> str:
-    return str(load_data("measures.yml")["measures"][measure]["zh"])
+    return str(measures()["measures"][measure]["zh"])
 
 
 @register
@@ -187,7 +187,7 @@ class ThreePublicVsEconomic(Rule):
         if source is None:
             source, family = document.first_table("general_budget_basic_expenditure"), "economic"
         by_code = rows_by_code(source)
-        codes: dict[str, str] = load_data("classifications.yml")["three_public_codes"][family]
+        codes: dict[str, str] = classifications()["three_public_codes"][family]
         for measure, code in codes.items():
             if measure in figures and code in by_code:
                 yield self.compare(

@@ -83,13 +83,29 @@ class Context:
 
     @cached_property
     def narrative(self) -> Narrative:
-        parts: list[str] = []
-        line_of: list[int] = []
-        for line in self.source.lines:
-            squeezed = squeeze(line.text)
-            parts.append(squeezed)
-            line_of.extend([line.number] * len(squeezed))
-        return Narrative("".join(parts), line_of)
+        return narrative_of(self.source)
+
+
+# The last sources' narratives: validating the same source again (after a table changed) does
+# not read its text again. Keyed by identity, checked by identity: never another source's text.
+_NARRATIVES: dict[int, tuple[SourceText, Narrative]] = {}
+
+
+def narrative_of(source: SourceText) -> Narrative:
+    cached = _NARRATIVES.get(id(source))
+    if cached is not None and cached[0] is source:
+        return cached[1]
+    parts: list[str] = []
+    line_of: list[int] = []
+    for line in source.lines:
+        squeezed = squeeze(line.text)
+        parts.append(squeezed)
+        line_of.extend([line.number] * len(squeezed))
+    narrative = Narrative("".join(parts), line_of)
+    if len(_NARRATIVES) >= 4:
+        _NARRATIVES.pop(next(iter(_NARRATIVES)))
+    _NARRATIVES[id(source)] = (source, narrative)
+    return narrative
 
 
 class Rule:
@@ -179,3 +195,30 @@ def compare(
 
 def total(rows: Iterable[Row], measure: str) -> Decimal:
     return sum((r.amounts.get(measure, ZERO) for r in rows), ZERO)
+
+
+# ---------------------------------------------------------------- units
+
+
+@cache
+def unit_in_wan() -> dict[str, Decimal]:
+    """The unit a table prints its amounts in (元, 万元 …) → how many 万元 one of it is."""
+    return {str(unit): Decimal(str(value)) for unit, value in load_data("figures.yml")["unit_in_wan"].items()}
+
+
+def table_unit(table: Table) -> str:
+    """The one hook for a table's printed unit: `Table.unit` where the reader sets it; '' (the
+    document's unit, 万元) where it does not."""
+    return str(getattr(table, "unit", "") or "")
+
+
+def in_wan(table: Table, amount: Decimal) -> Decimal:
+    """A printed amount in 万元, the unit of every comparison across tables."""
+    return amount * unit_in_wan().get(table_unit(table), Decimal(1))
+
+
+def printed_step(table: Table, amount: Decimal) -> Decimal:
+    """The last printed place of an amount, in 万元 (0.01 for 12.34 万元, 0.0001 for 12 元)."""
+    exponent = amount.as_tuple().exponent
+    places = exponent if isinstance(exponent, int) else 0
+    return in_wan(table, Decimal(1).scaleb(places))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
 from yibao.messages import say
 from yibao.model import Check, Document
@@ -57,20 +58,32 @@ class StatedFigure(StatedRule):
         text = context.narrative
         figures = context.document.key_figures
         seen: set[tuple[str, int]] = set()
-        for claim in claims():
+        for claim, found in zip(claims(), stated_in(text.text), strict=True):
             expected = figures.get(claim.figure)
             if expected is None:
                 continue
-            for match in claim.pattern.finditer(text.text):
-                start = match.start(1)
-                before = text.text[max(0, match.start() - 6) : match.start()]
-                if (claim.figure, start) in seen or (claim.not_after and before.endswith(claim.not_after)):
+            for start, stated in found:
+                if (claim.figure, start) in seen:
                     continue
                 seen.add((claim.figure, start))
-                stated = _amount(match.group(1))
                 yield self.stated_vs_table(
                     f"{NARRATIVE}.{claim.figure}", claim.label, stated, expected, text.line_of[start]
                 )
+
+
+@lru_cache(maxsize=4)
+def stated_in(text: str) -> tuple[tuple[tuple[int, Decimal], ...], ...]:
+    """For each claim, where the text states it and the amount: (start, amount) pairs. The text
+    does not change when a table does: a document validated again is not searched again."""
+    found = []
+    for claim in claims():
+        matches = []
+        for match in claim.pattern.finditer(text):
+            before = text[max(0, match.start() - 6) : match.start()]
+            if not (claim.not_after and before.endswith(claim.not_after)):
+                matches.append((match.start(1), _amount(match.group(1))))
+        found.append(tuple(matches))
+    return tuple(found)
 
 
 def class_amounts(document: Document) -> dict[str, Decimal]:

@@ -8,17 +8,20 @@ from yibao.model import Check, Row, Table
 from yibao.model.enums import Level
 from yibao.validate.base import ZERO, Rule, register, total
 from yibao.validate.summary import SUMMARY_TABLES
+from yibao.validate.three_public import THREE_PUBLIC, one_per_row
 
-# Tables checked by their own rules (the “三公” table prints categories, not a classification).
-NOT_CLASSIFIED = (*SUMMARY_TABLES, "three_public")
 CODED_LEVELS = (Level.CLASS, Level.SEGMENT, Level.ITEM)
 
 
 class ClassifiedRule(Rule):
-    """A rule run on each table of classified rows."""
+    """A rule run on each table of classified rows: every table but the summary tables (their own
+    rules, `summary.py`) and a “三公” table printed one category per row (`three_public.py`); a
+    “三公” table with the categories as columns is read as classified rows, and checked as such."""
 
     def applies_to(self, table: Table) -> bool:
-        return bool(table.rows and table.columns) and table.table_id not in NOT_CLASSIFIED
+        if not (table.rows and table.columns) or table.table_id in SUMMARY_TABLES:
+            return False
+        return not (table.table_id == THREE_PUBLIC and one_per_row(table))
 
 
 def children_by_parent(table: Table) -> dict[int, list[Row]]:

@@ -1,70 +1,63 @@
-/* Open Yibao Budgets: charts and table tools. No third-party code besides the vendored
- * plotly.min.js, which is loaded only on pages that have a chart, from a URL relative to this
- * script (so the site works from any sub-path and offline). */
+/* Open Yibao Budgets: table tools and chart images. No third-party code: the charts are HTML
+ * and CSS drawn with the page; this script only adds sorting, filtering and a PNG download. */
 (function () {
   "use strict";
 
-  var script = document.currentScript;
-  var plotlyUrl = new URL("vendor/plotly.min.js", script ? script.src : window.location.href).href;
-  var plotlyPromise = null;
+  /* ---------------------------------------------------------------- chart as PNG */
 
-  function loadPlotly() {
-    if (window.Plotly) return Promise.resolve(window.Plotly);
-    if (!plotlyPromise) {
-      plotlyPromise = new Promise(function (resolve, reject) {
-        var tag = document.createElement("script");
-        tag.src = plotlyUrl;
-        tag.onload = function () { resolve(window.Plotly); };
-        tag.onerror = function () { reject(new Error("plotly.min.js 加载失败")); };
-        document.head.appendChild(tag);
-      });
-    }
-    return plotlyPromise;
-  }
-
-  var plotConfig = {
-    displaylogo: false,
-    responsive: true,
-    displayModeBar: false,
-    scrollZoom: false
-  };
-
-  var NARROW = 600;
-  var NARROW_LABEL = 7;
-
-  /* On a phone, long category labels of horizontal bars would take most of the width:
-   * shorten them on the axis (the hover, the bar text and the table below keep the full text). */
-  function fitToWidth(figure, width) {
-    if (width >= NARROW) return figure;
-    var layout = Object.assign({}, figure.layout);
-    figure.data.forEach(function (trace) {
-      if (trace.type !== "bar" || trace.orientation !== "h" || !trace.y) return;
-      var ticks = trace.y.map(function (label) {
-        label = String(label);
-        return label.length > NARROW_LABEL ? label.slice(0, NARROW_LABEL - 1) + "…" : label;
-      });
-      layout.yaxis = Object.assign({}, layout.yaxis, { tickmode: "array", tickvals: trace.y, ticktext: ticks });
+  /* Draw a chart's bars (as they are on the page) on a canvas, with its title and source line. */
+  function chartImage(figure) {
+    var scale = 2, width = 720, row = 26, top = 40;
+    var rows = Array.prototype.slice.call(figure.querySelectorAll(".yibao-chart > .yibao-bars > .yibao-bar, .yibao-chart > .yibao-split__legend > li"));
+    var height = top + rows.length * row + 46;
+    var canvas = document.createElement("canvas");
+    canvas.width = width * scale; canvas.height = height * scale;
+    var g = canvas.getContext("2d");
+    g.scale(scale, scale);
+    g.fillStyle = "#fff"; g.fillRect(0, 0, width, height);
+    var font = getComputedStyle(document.body).fontFamily;
+    g.fillStyle = "#212121"; g.font = "bold 15px " + font;
+    g.fillText(figure.querySelector("figcaption").textContent, 12, 24);
+    g.font = "12px " + font;
+    rows.forEach(function (li, i) {
+      var y = top + i * row;
+      var label = li.querySelector(".yibao-bar__label");
+      var fill = li.querySelector(".yibao-bar__fill");
+      var value = li.querySelector(".yibao-bar__value");
+      g.fillStyle = "#212121";
+      if (!label) { g.fillText(li.textContent.trim(), 12, y + 14); return; }
+      var text = label.textContent.trim();
+      g.fillText(text.length > 16 ? text.slice(0, 15) + "…" : text, 12, y + 14);
+      var length = parseFloat(fill.style.width) / 100 || 0;
+      g.fillStyle = li.classList.contains("yibao-bar--other") ? "#757575" : "#3f51b5";
+      g.fillRect(230, y + 3, Math.max(2, length * 360), 14);
+      g.fillStyle = "#212121";
+      g.fillText(value.textContent.trim(), 600, y + 14);
     });
-    if (layout.xaxis) layout.xaxis = Object.assign({}, layout.xaxis, { nticks: 4 });
-    return { data: figure.data, layout: layout };
+    var source = figure.querySelector(".yibao-source");
+    g.fillStyle = "#5f6368"; g.font = "11px " + font;
+    if (source) g.fillText(source.textContent.trim(), 12, height - 16);
+    return canvas;
   }
 
-  function renderCharts(root) {
-    var containers = Array.prototype.slice.call(root.querySelectorAll(".yibao-chart[data-figure]"))
-      .filter(function (el) { return !el.dataset.rendered; });
-    if (!containers.length) return;
-    loadPlotly().then(function (Plotly) {
-      containers.forEach(function (el) {
-        var source = document.getElementById(el.dataset.figure);
-        if (!source) return;
-        var figure = fitToWidth(JSON.parse(source.textContent), el.clientWidth);
-        el.dataset.rendered = "1";
-        Plotly.newPlot(el, figure.data, figure.layout, plotConfig);
+  function addImageLinks(root) {
+    root.querySelectorAll("figure[data-chart]").forEach(function (figure) {
+      if (figure.dataset.ready || !figure.querySelector(".yibao-chart")) return;
+      figure.dataset.ready = "1";
+      var download = figure.nextElementSibling && figure.nextElementSibling.querySelector(".yibao-download");
+      if (!download) return;
+      var csv = download.querySelector("a[download]");
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = "下载本图（PNG）";
+      button.addEventListener("click", function () {
+        var link = document.createElement("a");
+        link.download = (csv ? decodeURIComponent(csv.getAttribute("href").split("/").pop()).replace(/\.csv$/, "") : "chart") + ".png";
+        link.href = chartImage(figure).toDataURL("image/png");
+        link.click();
       });
-    }).catch(function (error) {
-      containers.forEach(function (el) {
-        el.textContent = "图表无法显示（" + error.message + "），数据见下表。";
-      });
+      download.appendChild(document.createTextNode(" · "));
+      download.appendChild(button);
     });
   }
 
@@ -130,7 +123,7 @@
       var words = (text ? text.value : "").trim().toLowerCase().split(/\s+/).filter(Boolean);
       var shown = 0;
       Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
-        var content = row.textContent.toLowerCase();
+        var content = (row.textContent + " " + (row.dataset.aliases || "")).toLowerCase();
         var visible = words.every(function (word) { return content.indexOf(word) !== -1; }) &&
           (!level || !level.value || row.dataset.level === level.value) &&
           (!status || !status.value || row.dataset.checks === status.value);
@@ -146,7 +139,7 @@
   }
 
   function init() {
-    renderCharts(document);
+    addImageLinks(document);
     document.querySelectorAll("table.yibao-sortable").forEach(makeSortable);
     document.querySelectorAll(".yibao-filter[data-table]").forEach(makeFilter);
   }

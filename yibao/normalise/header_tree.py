@@ -1,0 +1,258 @@
+"""Multi-row table headers with merged cells → a tree of header cells → one measure per column.
+
+    预算数                                              ← spans every amount column: a wrapper
+    合计 | 基本支出                  | 项目支出
+         | 小计 | 人员经费 | 公用经费 |
+
+A column's *path* is the header cells above it, top down (`预算数 / 基本支出 / 人员经费`). Its
+measure comes from the words of the path (`yibao/data/measures.yml`):
+
+- a cell spanning every amount column names the table, not a column (预算数, 一般公共预算支出);
+- a child refines its parent (基本支出 / 人员经费 → personnel); 小计 or 合计 under a parent is the
+  parent's own total (基本支出 / 小计 → basic);
+- a fund under a spending category is a dimension of it (因公出国（境）费 / 一般公共预算 →
+  overseas_general_budget), except under a funding source (财政拨款 / 一般公共预算 → general_budget);
+- a group with a `child_prefix` prefixes its children (上年结转 / 一般公共预算 → carryover_general_budget);
+- phases: where a table prints 决算数, that is the primary amount and 预算数 / 年初预算数 /
+  全年预算数 beside it are suffixes (合计 / 预算数 → total_initial_budget);
+- an earlier year than the latest printed in the header (2025年 beside 2026年) or 上年 makes
+  the column `previous_`, never one of this year's measures.
+
+A column whose words name no measure is reported (`header.unknown_column`), not dropped silently.
+
+Header cells come from a PDF row's `Line.cells` (column and span as drawn) or, for
+tab-separated text, with spans inferred: a cell covers the blank cells to its right that have
+header words below them (pdfplumber prints a merged cell's text in its first column).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from yibao.model import Column, Line
+from yibao.normalise.headers import SUBTOTAL, Layout, scan_words
+from yibao.reference import measures
+from yibao.text import squeeze
+
+_YEAR = re.compile(r"(20\d{2})\s*年(?:度)?")
+_PREVIOUS = re.compile(r"^上年(?!结转|结余)")
+_OF_WHICH = re.compile(r"^其中[:：]?")
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    text: str
+    row: int
+    first: int  # first grid column covered
+    last: int  # last grid column covered (inclusive)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One amount column as the header names it."""
+
+    column: int  # index among the amount columns
+    path: tuple[str, ...]
+    measure: str  # '' when no measure could be named
+    kind: str  # part | subtotal | dimension | phase | previous | unknown
+    parent: str  # the measure of the parent node ('' at the top)
+
+
+def cells_from_rows(rows: list[list[str]]) -> list[HeaderCell]:
+    """Header cells of tab-separated header rows, spans inferred (see the module doc)."""
+    width = max((len(r) for r in rows), default=0)
+    grid = [[(r[j].strip() if j < len(r) else "") for j in range(width)] for r in rows]
+    found: list[HeaderCell] = []
+    for r, row in enumerate(grid):
+        for j, text in enumerate(row):
+            if not text:
+                continue
+            last = j
+            while last + 1 < width and not row[last + 1] and any(grid[b][last + 1] for b in range(r + 1, len(grid))):
+                last += 1
+            found.append(HeaderCell(text, r, j, last))
+    return found
+
+
+def cells_from_lines(header: list[Line]) -> list[HeaderCell]:
+    """Header cells of a table's header lines: as drawn where the PDF gave cells, else inferred."""
+    rows = [line for line in header if line.cells or "\t" in line.text]
+    if rows and all(line.cells for line in rows):
+        return [
+            HeaderCell(cell.text.strip(), r, cell.column, cell.column + max(1, cell.span) - 1)
+            for r, line in enumerate(rows)
+            for cell in line.cells
+            if cell.text.strip()
+        ]
+    return cells_from_rows([line.text.split("\t") for line in rows])
+
+
+def column_paths(cells: list[HeaderCell], first: int, width: int) -> list[list[HeaderCell]]:
+    """For every amount column (grid columns first … width-1): the header cells above it, top down."""
+    return [sorted((c for c in cells if c.first <= j <= c.last), key=lambda c: c.row) for j in range(first, width)]
+
+
+@cache
+def _exact_words() -> dict[str, str]:
+    data = measures()
+    words = {_norm(w): str(m) for w, m in data["header_words"].items()}
+    for word, spec in data["groups"].items():
+        words.setdefault(_norm(word), str(spec["id"]))
+    for word in data["ignore"]:
+        words[_norm(word)] = "ignore"
+    words[SUBTOTAL] = "subtotal"
+    for word, phase in data.get("phases", {}).items():
+        words[_norm(word)] = f"phase:{phase}"
+    return words
+
+
+def _norm(text: str) -> str:
+    return squeeze(text).replace("(", "（").replace(")", "）")
+
+
+def word_role(text: str) -> str:
+    """A header cell's role: a measure id, 'subtotal', 'ignore', 'phase:<id>' or '' (unknown).
+
+    Exact words first; otherwise the longest known words found in it, if they cover the cell
+    but for a character or two (so 扣除基建项目后预算数 is not 预算数)."""
+    word = _OF_WHICH.sub("", _YEAR.sub("", _norm(text)))
+    word = _PREVIOUS.sub("", word)
+    exact = _exact_words()
+    if word in exact:
+        return exact[word]
+    found = scan_words(word)
+    rest = word
+    for matched, _role in found:
+        rest = rest.replace(matched, "", 1)
+    if found and len(rest) <= 2:
+        return _role_of(found[-1][1])
+    return ""
+
+
+def _role_of(role: str) -> str:
+    if role.startswith("group:"):
+        return str(measures()["groups"][role.removeprefix("group:")]["id"])
+    return role
+
+
+def is_previous(text: str, latest_year: int | None) -> bool:
+    squeezed = squeeze(text)
+    if _PREVIOUS.match(squeezed):
+        return True
+    years = [int(y) for y in _YEAR.findall(squeezed)]
+    return bool(years and latest_year is not None and max(years) < latest_year)
+
+
+@cache
+def _group_prefixes() -> dict[str, str]:
+    return {str(spec["id"]): str(spec["child_prefix"]) for spec in measures()["groups"].values()}
+
+
+def _funds() -> set[str]:
+    return set(measures().get("funds", []))
+
+
+def _fund_sources() -> set[str]:
+    return set(measures().get("fund_sources", []))
+
+
+def leaves(cells: list[HeaderCell], first: int, width: int) -> list[Leaf]:
+    """Each amount column's measure from its header path (rules in the module doc)."""
+    years = [int(y) for c in cells for y in _YEAR.findall(squeeze(c.text))]
+    latest = max(years) if years else None
+    amount_width = width - first
+    has_final = any(word_role(c.text) == "phase:final" for c in cells if c.last >= first)
+    found: list[Leaf] = []
+    for index, path in enumerate(column_paths(cells, first, width)):
+        measure = ""
+        kind = "unknown"
+        parent = ""
+        previous = False
+        explicit_total = False
+        for cell in path:
+            if cell.first <= first and cell.last >= width - 1 and amount_width > 1 and cell is not path[-1]:
+                continue  # spans every amount column: names the table
+            role = word_role(cell.text)
+            previous = previous or is_previous(cell.text, latest)
+            if role == "ignore":
+                continue
+            if role.startswith("phase:") and not has_final:
+                role = "total"  # 预算数 over the columns of a budget table: a heading
+            if role.startswith("phase:"):
+                phase = role.removeprefix("phase:")
+                if phase == "final":
+                    measure, kind = (measure or "total"), ("phase" if measure else "part")
+                else:
+                    base = measure or "total"
+                    measure, kind = (f"{base}_{phase}" if measure else phase), "phase"
+                continue
+            if role in ("subtotal", "total") and measure and measure != "total":
+                parent, kind = measure, "subtotal"
+                continue
+            if role == "subtotal":
+                measure, kind = "total", "part"
+                continue
+            if not role:
+                measure, kind = "", "unknown"
+                continue
+            if role == measure:  # 项目支出 / 项目支出总数: the same column named twice
+                continue
+            if not measure:
+                measure, kind, explicit_total = role, "part", role == "total"
+            elif measure == "total" and not explicit_total:
+                measure, kind = role, "part"
+            elif role in _funds() and measure not in _funds() and measure not in _fund_sources():
+                parent, measure, kind = measure, f"{measure}_{role}", "dimension"
+            elif _group_prefixes().get(measure):
+                parent, measure, kind = measure, _group_prefixes()[measure] + role, "part"
+            else:
+                parent, measure, kind = measure, role, "part"
+        if previous and measure:
+            measure, kind = f"previous_{measure}", "previous"
+        found.append(Leaf(index, tuple(c.text for c in path), measure, kind, parent))
+    return found
+
+
+def layout_from_leaves(found: list[Leaf]) -> tuple[Layout, list[Leaf]]:
+    """Columns (one per leaf with a measure, first of duplicates) and the identities of the parts:
+    total = the top-level parts, a group = its children where it prints its 小计. Returns the
+    layout and the leaves that could not be named (or repeat a measure)."""
+    columns: list[Column] = []
+    seen: set[str] = set()
+    unknown: list[Leaf] = []
+    for leaf in found:
+        if not leaf.measure or leaf.measure in seen:
+            unknown.append(leaf)
+            columns.append(Column(measure=f"unknown_{leaf.column + 1}", label="/".join(leaf.path)))
+            continue
+        seen.add(leaf.measure)
+        columns.append(Column(measure=leaf.measure, label="/".join(leaf.path)))
+    identities: list[tuple[str, list[str]]] = []
+    named = [leaf for leaf in found if leaf not in unknown]
+    plain = [leaf for leaf in named if leaf.kind in ("part", "subtotal")]
+    groups: dict[str, list[str]] = {}
+    for leaf in plain:
+        if leaf.parent and leaf.kind == "part":
+            groups.setdefault(leaf.parent, []).append(leaf.measure)
+    for group, parts in groups.items():
+        if group in seen and len(parts) > 1 and group in _group_prefixes() | {m: "" for m in _fund_sources()}:
+            identities.append((group, parts))
+    if "total" in seen:
+        top = [_top_part(leaf, seen) for leaf in plain]
+        top = [m for m in top if m]
+        ordered = list(dict.fromkeys(top))
+        if ordered:
+            identities.insert(0, ("total", ordered))
+    return Layout(columns=columns, identities=identities), unknown
+
+
+def _top_part(leaf: Leaf, seen: set[str]) -> str:
+    """The part of the table's total a leaf stands for: itself at the top, its group where it
+    is the group's 小计 or a child of a group printed without one ('' for the total itself)."""
+    if leaf.kind == "subtotal":
+        return leaf.parent
+    if not leaf.parent:
+        return "" if leaf.measure == "total" else leaf.measure
+    return leaf.measure if leaf.parent not in seen else ""
