@@ -54,9 +54,9 @@ def test_source_pdf_with_active_content_is_not_served(tmp_path: Path, active: bo
     docs = tmp_path / "docs"
     generate_pages(package, docs)
     served = list((docs / "data" / "sources").glob("*.pdf")) if (docs / "data" / "sources").is_dir() else []
-    page = next(
-        p for p in (docs / "bureaus").glob("*.md") if p.name not in ("index.md", "compare.md")
-    ).read_text(encoding="utf-8")
+    page = next(p for p in (docs / "bureaus").glob("*.md") if p.name not in ("index.md", "compare.md")).read_text(
+        encoding="utf-8"
+    )
     if active:
         assert served == []
         assert "本站不提供副本" in page and "https://www.example.gov.cn/tables.pdf" in page
