@@ -34,7 +34,7 @@ from yibao.model.ids import document_id
 from yibao.output import OutputError, OutputLocked, output_lock, write_error
 from yibao.package import write_all
 from yibao.package.cells import from_cell
-from yibao.pipeline import parse_document, sha256_of
+from yibao.pipeline import checks_across_years, parse_document, sha256_of
 
 NOT_DOCUMENTS = ("readme.md", "license.md")
 EXIT_WRITE_FAILED = 2
@@ -208,7 +208,7 @@ def build_data(sources: Path, out: Path, log: Any = sys.stderr, published: Path 
         with output_lock(out):
             documents, rejected = build_documents(sources, log, published_documents(published or out))
             try:
-                write_all(out, documents, rejected)
+                write_all(out, documents, rejected, checks_across_years(documents))
             except OSError as error:
                 raise write_error(out, error) from error
     except OutputLocked as error:

@@ -278,3 +278,13 @@ class Document:
     def first_table(self, table_id: str) -> Table | None:
         found = self.tables_by_id(table_id)
         return found[0] if found else None
+
+
+@dataclass(frozen=True)
+class YearCheck:
+    """A check across years: a figure this document states for last year against the same
+    body's document of the year before. Kept apart from either document's own checks."""
+
+    document: Document
+    previous: Document
+    check: Check

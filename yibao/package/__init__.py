@@ -20,7 +20,7 @@ from typing import Any
 
 from yibao.derive.key_figures import KEY_FIGURES
 from yibao.derive.units import to_wan
-from yibao.model import Document
+from yibao.model import Document, YearCheck
 from yibao.model.ids import bureau_id, document_id
 from yibao.output import atomic_folder, swap_in  # noqa: F401 - swap_in re-exported
 from yibao.package.cells import RULE as FORMULA_RULE
@@ -30,7 +30,7 @@ from yibao.reference import load_data, measures
 Row = dict[str, Any]
 RESOURCE_ORDER = (
     "documents", "tables", "line_items", "key_figures", "projects", "performance_targets",
-    "glossary", "checks", "problems", "stated_changes", "scorecard", "rejected_files",
+    "glossary", "checks", "problems", "stated_changes", "scorecard", "year_checks", "rejected_files",
 )  # fmt: skip
 CLASSIFIED_LEVELS = ("class", "segment", "item")  # rows of a classification, coded or printed by name
 LICENSE = {
@@ -275,10 +275,31 @@ def write_package(folder: Path, rows: dict[str, list[Row]], name: str, title: st
     (folder / "datapackage.json").write_text(text, encoding="utf-8")
 
 
-def write_all(out: Path, documents: list[Document], rejected: list[Row]) -> None:
-    """The combined package, plus one small package per document under documents/<doc_id>/."""
+def year_check_rows(year_checks: Iterable[YearCheck]) -> list[Row]:
+    """The checks across years, numbered per document in the order they were made."""
+    rows: list[Row] = []
+    numbers: dict[str, int] = {}
+    for found in year_checks:
+        did = document_id(found.document)
+        numbers[did] = numbers.get(did, 0) + 1
+        rows.append(
+            entity_row(
+                did,
+                found.check,
+                check_no=numbers[did],
+                previous_doc_id=document_id(found.previous),
+                difference=found.check.difference,
+            )
+        )
+    return rows
+
+
+def write_all(out: Path, documents: list[Document], rejected: list[Row], year_checks: Iterable[YearCheck] = ()) -> None:
+    """The combined package, plus one small package per document under documents/<doc_id>/.
+    The checks across years are in the combined package only: a document's own package is the
+    same whatever else was built with it."""
     per_document = [document_rows(d) for d in documents]
-    combined = merge([*per_document, {"rejected_files": rejected}])
+    combined = merge([*per_document, {"rejected_files": rejected, "year_checks": year_check_rows(year_checks)}])
     with atomic_folder(out) as folder:
         write_package(folder, combined, "yibao-budgets", "医疗保障局预决算公开数据 Open Yibao Budgets")
         for rows in per_document:

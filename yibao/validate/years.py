@@ -2,11 +2,11 @@
 against the figure the body's own document of last year prints.
 
 Documents are read one by one, each in its own worker, so this runs once all are read
-(`check_years`). The build does not call it yet: its checks would change a document's own rows
-(status, checks_failed) because of a neighbour, and a document is published exactly as when built
-alone; they are to go to a resource of their own: a document's previous one is the same body's, same kind
-and scope, of the fiscal year before. Only changes on last year's *budget* are compared with a
-budget (a 决算 or 执行数 is another figure), and only between documents in the same unit.
+(`checks_across_years`). Its checks go to a resource of their own (`year_checks`), never into a
+document's own rows: a document is published exactly as when built alone, whatever its
+neighbours. A document's previous one is the same body's, same kind and scope, of the fiscal year
+before. Only changes on last year's *budget* are compared with a budget (a 决算 or 执行数 is
+another figure), and only between documents in the same unit.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from yibao.model import Check, Document, SourceText
+from yibao.model import Check, Document, SourceText, YearCheck
 from yibao.validate.base import Context, Rule, register
-from yibao.validate.scorecard import refresh_consistency
 
 YEARS = "years"
 _OTHER_BASIS = re.compile("上年(?:决算|执行|实际)")
@@ -64,12 +63,13 @@ class PreviousYearFigure(Rule):
             yield self.compare(YEARS, printed, change.previous, 1, measure=change.figure, params=params)
 
 
-def check_years(documents: list[Document]) -> None:
-    """Add the checks across years to every document whose previous year is among `documents`."""
+def checks_across_years(documents: list[Document]) -> list[YearCheck]:
+    """The checks across years of every document whose previous year is among `documents`, in
+    the documents' order. Nothing is changed in the documents themselves."""
     rule = PreviousYearFigure()
-    for index, previous in previous_documents(documents).items():
+    found: list[YearCheck] = []
+    for index, previous in sorted(previous_documents(documents).items()):
         document = documents[index]
-        checks = list(rule.check_document(Context(document, SourceText([], 0), previous)))
-        if checks:
-            document.checks.extend(checks)
-            refresh_consistency(document)
+        for check in rule.check_document(Context(document, SourceText([], 0), previous)):
+            found.append(YearCheck(document, previous, check))
+    return found
