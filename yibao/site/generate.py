@@ -504,7 +504,7 @@ class SiteWriter:
 
     def explanations(self) -> dict[str, str]:
         """Code → what the documents' 名词解释 say it covers (the most common wording)."""
-        texts: dict[str, Counter] = defaultdict(Counter)
+        texts: dict[str, Counter[str]] = defaultdict(Counter)
         for row in self.package.rows("glossary"):
             if row.get("code"):
                 texts[row["code"]][row.get("explanation", "")] += 1
@@ -513,7 +513,7 @@ class SiteWriter:
     def glossary_terms(self) -> list[dict[str, Any]]:
         """Terms of the 名词解释 sections that are no classification code, with the most common
         explanation and how many documents explain them."""
-        texts: dict[str, Counter] = defaultdict(Counter)
+        texts: dict[str, Counter[str]] = defaultdict(Counter)
         for row in self.package.rows("glossary"):
             if not row.get("code") and "（项）" not in row.get("term", ""):
                 texts[row.get("term", "")][row.get("explanation", "")] += 1
@@ -525,7 +525,7 @@ class SiteWriter:
 
     def classification_sections(self) -> list[dict[str, Any]]:
         """Codes that occur, per classification: most common name, other spellings, documents."""
-        names: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        names: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         docs: dict[tuple[str, str], set[str]] = defaultdict(set)
         for row in self.package.rows("line_items"):
             code = row.get("code", "").strip()
@@ -580,7 +580,7 @@ class SiteWriter:
                     "fields": fields,
                 }
             )
-        status_by_check: dict[str, Counter] = defaultdict(Counter)
+        status_by_check: dict[str, Counter[str]] = defaultdict(Counter)
         for row in self.package.rows("checks"):
             status_by_check[row.get("check", "")][row.get("status", "")] += 1
         checks = [

@@ -80,7 +80,7 @@ def kind_label(doc: Row) -> str:
     return f"{scope}{doc_type}"
 
 
-def document_sort_key(doc: Row) -> tuple:
+def document_sort_key(doc: Row) -> tuple[Any, ...]:
     """Newest year first, budget before final accounts, department before unit."""
     year = doc.get("fiscal_year", "")
     return (-int(year) if year.isdigit() else 0, doc.get("doc_type", ""), doc.get("scope", ""), doc.get("doc_id", ""))
@@ -112,7 +112,7 @@ class DocumentView:
         return document_total(self.key_figures)
 
     @property
-    def check_counts(self) -> Counter:
+    def check_counts(self) -> Counter[str]:
         return Counter(row.get("status", "") for row in self.checks)
 
 
@@ -186,7 +186,7 @@ def unique(slug: str, used: set[str], fallback: str) -> str:
     return f"{slug}-{number}"
 
 
-def bureau_sort_key(docs: list[Row], bureau_id: str) -> tuple:
+def bureau_sort_key(docs: list[Row], bureau_id: str) -> tuple[Any, ...]:
     """Province, then level (province before its cities and counties), then region and name."""
     first = sorted(docs, key=document_sort_key)[0]
     region = first.get("region", "")

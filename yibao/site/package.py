@@ -39,7 +39,7 @@ def _sort_key(value: str) -> tuple[int, int | str]:
     return (1, text)
 
 
-def row_sort_key(row: Row, keys: list[str]) -> tuple:
+def row_sort_key(row: Row, keys: list[str]) -> tuple[Any, ...]:
     return tuple(_sort_key(row.get(key, "")) for key in keys)
 
 
@@ -70,7 +70,7 @@ class SitePackage:
     def resource_descriptor(self, name: str) -> dict[str, Any]:
         for resource in self.descriptor.get("resources", []):
             if resource.get("name") == name:
-                return resource
+                return dict(resource)
         return {}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from .charts import Comparable, key_figure, share_of
 from .formatting import readable_slug
@@ -103,7 +104,7 @@ class RankingPage:
         return len({entry.bureau.bureau_id for group in self.groups for entry in group.entries})
 
 
-def ranking_order(entry: RankingEntry) -> tuple:
+def ranking_order(entry: RankingEntry) -> tuple[Any, ...]:
     """Largest own spending first (the like-for-like size), unknown last, then by name."""
     own = entry.own_spending
     return (own is None, -(own or Decimal(0)), entry.bureau.name, entry.view.doc_id)
