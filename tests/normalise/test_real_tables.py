@@ -194,3 +194,32 @@ def test_summary_table_in_two_panels() -> None:
     }
     assert rows[("expenditure", "支出总计")]["expenditure"] == D("156211123")
     assert ("income", "") not in rows
+
+
+# 005_sh-putuo-wanli-2024-bumen-yusuan.pdf, pages 22–23 (2024年部门一般公共预算支出功能分类预算表, in 元):
+# page 23 repeats the three header rows, its 类 | 款 | 项 row among them, with no title above.
+WANLI_P22_P23 = [
+    "项目\t\t\t\t一般公共预算支出\t\t",
+    "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出",
+    "类\t款\t项\t\t\t\t",
+    "201\t38\t\t市场监督管理事务\t135,200\t0\t135,200",
+    "201\t38\t02\t一般行政管理事务\t135,200\t0\t135,200",
+    "项目\t\t\t\t一般公共预算支出\t\t",
+    "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出",
+    "类\t款\t项\t\t\t\t",
+    "204\t\t\t公共安全支出\t1,633,000\t0\t1,633,000",
+    "204\t06\t\t司法\t300,000\t0\t300,000",
+]
+
+
+def test_header_repeated_on_a_new_page_is_no_row() -> None:
+    problems: list[Problem] = []
+    table = read_classified(
+        segment("general_budget_expenditure", "2024年部门一般公共预算支出功能分类预算表", 22, WANLI_P22_P23),
+        1,
+        problems,
+    )
+    assert table is not None
+    # no row 201 without amounts made of the repeated 类 | 款 | 项 cells
+    assert [r.code for r in table.rows] == ["20138", "2013802", "204", "20406"]
+    assert amounts(table, "204") == {"total": D("1633000"), "basic": D("0"), "project": D("1633000")}

@@ -308,6 +308,9 @@ def rows_from_grid(
             continue
         labels_part = parts[:first_amount_cell]
         positioned = {i: parse_amount(c) for i, c in enumerate(amount_cells) if is_amount(c)}
+        printed = [squeeze(c) for c in labels_part if c]
+        if not positioned and printed and all(c in header_words for c in printed):
+            continue  # the header's own label cells repeated on a new page (类 | 款 | 项)
         code, name, note = row_code(groups, labels_part, prefix)
         if not code and not name:  # no code or name column named: the innermost label printed
             named = [c for c in labels_part[1 if numbered else 0 :] if c]
