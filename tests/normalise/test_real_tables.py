@@ -223,3 +223,30 @@ def test_header_repeated_on_a_new_page_is_no_row() -> None:
     # no row 201 without amounts made of the repeated 类 | 款 | 项 cells
     assert [r.code for r in table.rows] == ["20138", "2013802", "204", "20406"]
     assert amounts(table, "204") == {"total": D("1633000"), "basic": D("0"), "project": D("1633000")}
+
+
+# 016_sh-ybzx-2026-danwei-yusuan.pdf, page 7 (2026年预算单位财务收支预算总表, in 元): 本年收入 | 本年支出
+# over 项目 | 预算数 | 项目 | 预算数, the expenditure side's 预算数 over 合计 | 基本支出 (人员经费, 公用经费) | 项目支出.
+YBZX_P7 = [
+    "编制单位：上海市医疗保险事业管理中心 单位：元",
+    "本年收入\t\t本年支出\t\t\t\t",
+    "项目\t预算数\t项目\t预算数\t\t\t",
+    "\t\t\t合计\t基本支出\t\t项目支出",
+    "\t\t\t\t人员经费\t公用经费\t",
+    "一、财政拨款收入\t193,018,000\t一、一般公共服务支出\t7,099,698\t6,910,898\t188,800\t",
+    "1、一般公共预算\t193,018,000\t二、卫生健康支出\t175,412,674\t32,174,674\t8,838,000\t134,400,000",
+]
+
+
+def test_summary_header_row_over_the_label_row_is_no_item() -> None:
+    table = read_summary(segment("summary", "2026年预算单位财务收支预算总表", 7, YBZX_P7), 1, [])
+    assert table is not None
+    rows = {(r.side, r.name): r.amounts for r in table.rows}
+    assert ("income", "本年收入") not in rows
+    assert rows[("income", "一、财政拨款收入")] == {"income": D("193018000")}
+    assert rows[("expenditure", "二、卫生健康支出")] == {
+        "expenditure": D("175412674"),
+        "expenditure_personnel": D("32174674"),
+        "expenditure_public": D("8838000"),
+        "expenditure_project": D("134400000"),
+    }
