@@ -36,6 +36,9 @@ def class_totals(table: Table | None, measure: str = "total") -> dict[str, tuple
     for row in coded:
         if len(row.code) == 3:
             found[row.code] = (row.amounts.get(measure, ZERO), 1)
+    for row in table.rows:  # a class printed by name only, with its standard code
+        if not row.code and row.level == Level.CLASS and len(row.standard_code) == 3:
+            found.setdefault(row.standard_code, (row.amounts.get(measure, ZERO), 1))
     summed: dict[str, tuple[Decimal, int]] = {}
     for row in coded:
         klass = row.code[:3]
