@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from yibao.model import Line, Problem, Table
+from yibao.model import Cell, Document, Line, Metadata, Problem, SourceText, Table
 from yibao.normalise.classified import read_classified
 from yibao.normalise.codes import CodeGroup, code_groups, split_code
 from yibao.normalise.header_tree import cells_from_rows, layout_from_leaves, leaves
 from yibao.normalise.summary import read_summary
 from yibao.recognise.titles import Segment
 from yibao.reference import table_kinds
+from yibao.validate import run_checks
 
 
 def D(text: str) -> Decimal:
@@ -194,3 +195,109 @@ def test_summary_table_in_two_panels() -> None:
     }
     assert rows[("expenditure", "支出总计")]["expenditure"] == D("156211123")
     assert ("income", "") not in rows
+
+
+# 005_sh-putuo-wanli-2024-bumen-yusuan.pdf, pages 22–23 (2024年部门一般公共预算支出功能分类预算表, in 元):
+# page 23 repeats the three header rows, its 类 | 款 | 项 row among them, with no title above.
+WANLI_P22_P23 = [
+    "项目\t\t\t\t一般公共预算支出\t\t",
+    "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出",
+    "类\t款\t项\t\t\t\t",
+    "201\t38\t\t市场监督管理事务\t135,200\t0\t135,200",
+    "201\t38\t02\t一般行政管理事务\t135,200\t0\t135,200",
+    "项目\t\t\t\t一般公共预算支出\t\t",
+    "功能分类科目编码\t\t\t功能分类科目名称\t合计\t基本支出\t项目支出",
+    "类\t款\t项\t\t\t\t",
+    "204\t\t\t公共安全支出\t1,633,000\t0\t1,633,000",
+    "204\t06\t\t司法\t300,000\t0\t300,000",
+]
+
+
+def test_header_repeated_on_a_new_page_is_no_row() -> None:
+    problems: list[Problem] = []
+    table = read_classified(
+        segment("general_budget_expenditure", "2024年部门一般公共预算支出功能分类预算表", 22, WANLI_P22_P23),
+        1,
+        problems,
+    )
+    assert table is not None
+    # no row 201 without amounts made of the repeated 类 | 款 | 项 cells
+    assert [r.code for r in table.rows] == ["20138", "2013802", "204", "20406"]
+    assert amounts(table, "204") == {"total": D("1633000"), "basic": D("0"), "project": D("1633000")}
+
+
+# 016_sh-ybzx-2026-danwei-yusuan.pdf, page 7 (2026年预算单位财务收支预算总表, in 元): 本年收入 | 本年支出
+# over 项目 | 预算数 | 项目 | 预算数, the expenditure side's 预算数 over 合计 | 基本支出 (人员经费, 公用经费) | 项目支出.
+YBZX_P7 = [
+    "编制单位：上海市医疗保险事业管理中心 单位：元",
+    "本年收入\t\t本年支出\t\t\t\t",
+    "项目\t预算数\t项目\t预算数\t\t\t",
+    "\t\t\t合计\t基本支出\t\t项目支出",
+    "\t\t\t\t人员经费\t公用经费\t",
+    "一、财政拨款收入\t193,018,000\t一、一般公共服务支出\t7,099,698\t6,910,898\t188,800\t",
+    "1、一般公共预算\t193,018,000\t二、卫生健康支出\t175,412,674\t32,174,674\t8,838,000\t134,400,000",
+]
+
+
+def test_summary_header_row_over_the_label_row_is_no_item() -> None:
+    table = read_summary(segment("summary", "2026年预算单位财务收支预算总表", 7, YBZX_P7), 1, [])
+    assert table is not None
+    rows = {(r.side, r.name): r.amounts for r in table.rows}
+    assert ("income", "本年收入") not in rows
+    assert rows[("income", "一、财政拨款收入")] == {"income": D("193018000")}
+    assert rows[("expenditure", "二、卫生健康支出")] == {
+        "expenditure": D("175412674"),
+        "expenditure_personnel": D("32174674"),
+        "expenditure_public": D("8838000"),
+        "expenditure_project": D("134400000"),
+    }
+
+
+# 032_hzh-sifaju-2026-bumen-yusuan.pdf, page 26 (表3：2026年市级部门支出预算总表): 功能分类科目名称 printed
+# without codes, the 款 indented one full-width space under its 类, the 项 two. (indent in points
+# from the cell's left rule to the name, as the page draws it: 5.4 / 15.4 / 25.4)
+HANGZHOU_P26_HEADER = [
+    "功能分类科目名称\t总计\t基本支出\t\t项目支出\t事业单位经营支出\t上缴上级支出\t对附属单位补助支出",
+    "\t\t人员支出\t日常公用支出\t\t\t\t",
+    "**\t1\t2\t3\t4\t5\t6\t7",
+]
+HANGZHOU_P26_ROWS = [
+    (5.4, "合计\t99,230.46\t58,486.35\t12,237.94\t28,506.17\t\t\t"),
+    (5.4, "一般公共服务支出\t12,868.19\t\t\t12,868.19\t\t\t"),
+    (15.4, "社会工作事务\t0.19\t\t\t0.19\t\t\t"),
+    (25.4, "其他社会工作事务支出\t0.19\t\t\t0.19\t\t\t"),
+    (15.4, "其他一般公共服务支出\t12,868.00\t\t\t12,868.00\t\t\t"),
+    (25.4, "其他一般公共服务支出\t12,868.00\t\t\t12,868.00\t\t\t"),
+    (5.4, "公共安全支出\t76,468.81\t48,594.69\t12,236.14\t15,637.98\t\t\t"),
+]
+
+
+def _with_cells(number: int, text: str, indent: float) -> Line:
+    parts = text.split("\t")
+    cells = tuple(
+        Cell(part, k, 1, 100.0 * k, 100.0 * (k + 1), indent if k == 0 else 2.0) for k, part in enumerate(parts)
+    )
+    return Line(26, number, text, cells=cells)
+
+
+def test_names_indented_under_their_parent_give_levels_and_parents() -> None:
+    kind = next(k for k in table_kinds() if k.table_id == "expenditure")
+    lines = [Line(26, n, text) for n, text in enumerate(HANGZHOU_P26_HEADER, start=2)]
+    lines += [_with_cells(n, text, indent) for n, (indent, text) in enumerate(HANGZHOU_P26_ROWS, start=5)]
+    title = "表3：2026年市级部门支出预算总表"
+    table = read_classified(Segment(kind, title, Line(26, 1, title), lines), 1, [])
+    assert table is not None
+    assert [(r.name, r.level, r.parent_name) for r in table.rows] == [
+        ("合计", "total", ""),
+        ("一般公共服务支出", "class", ""),
+        ("社会工作事务", "segment", "一般公共服务支出"),
+        ("其他社会工作事务支出", "item", "社会工作事务"),
+        ("其他一般公共服务支出", "segment", "一般公共服务支出"),
+        ("其他一般公共服务支出", "item", "其他一般公共服务支出"),
+        ("公共安全支出", "class", ""),
+    ]
+    assert table.rows[1].standard_code == "201" and table.rows[1].amounts["total"] == D("12868.19")
+    # each parent is the sum of its own children: 201 = 0.19 + 12,868.00, not every row below it
+    checks = [c for c in run_checks(Document("d", "0" * 64, Metadata(), tables=[table]), SourceText([], 1))]
+    parent = [c for c in checks if c.check == "expenditure.parent_equals_children" and c.code == ""]
+    assert parent and all(c.status == "pass" for c in parent)

@@ -125,3 +125,19 @@ def test_every_catalogue_entry_has_its_rule() -> None:
     emitted = {code for rule in registry() for code in (rule.code, *rule.also_emits)}
     assert set(catalogue()) == emitted
     assert len(rules()) == len(set(type(r) for r in rules()))
+
+
+def test_a_class_printed_only_by_its_items_is_their_sum_across_tables() -> None:
+    # a 支出总表 printing only 项 rows (as 034_qz-zfb-2026-bumen-yusuan.pdf, page 15, does)
+    table = summary([("expenditure", "社会保障和就业支出", "1095.52")])
+    table.rows[0].standard_code = "208"
+    rows = [
+        row("", {"total": "1095.52"}, level="total", name="合计"),
+        row("2080501", {"total": "653.08"}, parent="20805"),
+        row("2080505", {"total": "442.44"}, parent="20805"),
+    ]
+    assert checks_of(table, classified("expenditure", rows))["cross.summary_class_vs_expenditure"] == ["pass"]
+    rows[2] = row("2080505", {"total": "442.45"}, parent="20805")
+    assert checks_of(table, classified("expenditure", rows))["cross.summary_class_vs_expenditure"] == ["pass"]
+    rows[2] = row("2080505", {"total": "443.44"}, parent="20805")
+    assert checks_of(table, classified("expenditure", rows))["cross.summary_class_vs_expenditure"] == ["fail"]

@@ -35,7 +35,7 @@ from yibao.model.errors import UnreadableDocument
 from .grid import RuledGrid, find_grids
 from .ocr import ScanReader
 from .rules import SNAP, Segment, page_segments
-from .words import Word, as_word, cell_text, chars_text, dedupe_chars, join_words, text_lines
+from .words import Y_TOLERANCE, Word, as_word, cell_text, chars_text, dedupe_chars, join_words, text_lines
 
 __all__ = [
     "PageText",
@@ -364,10 +364,11 @@ def table_rows(grid: RuledGrid, cell_chars: dict[int, list[dict[str, Any]]], gri
     row and column, the columns it covers are empty strings."""
     by_row: dict[int, list[tuple[int, Cell]]] = {}
     for index, drawn in enumerate(grid.cells):
-        text = normalise(chars_text(cell_chars.get(index, [])))
+        chars = cell_chars.get(index, [])
+        text = normalise(chars_text(chars))
         x0, x1 = grid.xs[drawn.column], grid.xs[drawn.column + drawn.columns]
         by_row.setdefault(drawn.row, []).append(
-            (index, Cell(text, drawn.column, drawn.columns, round(x0, 1), round(x1, 1)))
+            (index, Cell(text, drawn.column, drawn.columns, round(x0, 1), round(x1, 1), first_line_indent(chars, x0)))
         )
     rows = []
     width = len(grid.xs) - 1
@@ -380,6 +381,16 @@ def table_rows(grid: RuledGrid, cell_chars: dict[int, list[dict[str, Any]]], gri
             fields[one.column] = one.text
         rows.append(Row(grid.ys[r], grid.xs[0], row_line(fields), cells, grid_id))
     return rows
+
+
+def first_line_indent(chars: list[dict[str, Any]], left: float) -> float:
+    """Points from a cell's left edge to the first character of its first line (0 when empty)."""
+    printed = [c for c in chars if str(c.get("text", "")).strip()]
+    if not printed:
+        return 0.0
+    top = min(c["top"] for c in printed)
+    first = min(float(c["x0"]) for c in printed if c["top"] - top <= Y_TOLERANCE)
+    return round(max(0.0, first - left), 1)
 
 
 def words_of(page: Any, chars: list[dict[str, Any]]) -> list[Word]:

@@ -19,6 +19,9 @@ class Cell:
     span: int = 1  # grid columns it covers: a merged header cell spans its children
     x0: float = 0.0  # page position in points (PDF only; 0 for text inputs)
     x1: float = 0.0
+    # points from the cell's left edge to its first line's first character: a name indented under
+    # the row above (功能分类科目名称 printed without codes, units under their department)
+    indent: float = field(default=0.0, compare=False)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from yibao.normalise.rows import (
     uses_sequence_numbers,
 )
 from yibao.recognise.titles import Segment
-from yibao.reference import economic_codes
+from yibao.reference import economic_codes, function_class_codes
 from yibao.text import join_text, squeeze
 
 # --------------------------------------------------------------------------- classified tables
@@ -172,8 +172,54 @@ def build_rows(raw: list[RawRow], layout: Layout, table: Table, problems: list[P
         candidates.append(agreeing_with(known.get(row.code, []), options) if row.code else options)
         rows.append(row)
     resolve_placements(rows, candidates, layout)
+    indented = not any(r.code for r in raw) and levels_by_indent(rows, [r.indent for r in raw], table.classification)
+    if indented and table.classification == "economic":
+        codes: dict[str, str] = {}
+        for row in rows:
+            parent_code = codes.get(row.parent_name, "") if row.level == "segment" else ""
+            if row.level == "class" or parent_code:
+                row.standard_code = _standard_code(row.name, parent_code, family)
+                codes.setdefault(row.name, row.standard_code)
     _mark_leaves(rows)
     return rows
+
+
+INDENT_LEVELS = ("class", "segment", "item")
+INDENT_STEP = 3.0  # pt: indents closer than this are one level (a full-width space is ~9 pt)
+
+
+def levels_by_indent(rows: list[Row], indents: list[float | None], classification: str) -> bool:
+    """Rows printed by name only, their level shown by indenting the name (功能分类科目名称 without
+    codes; units under their department): the outermost indent is the 类, the next the 款, the
+    next the 项, and each row's parent the nearest row above it one level out. Nothing changes
+    unless every row has a known indent, there are two or three indents, and none is skipped
+    (True when the levels were set)."""
+    body = [(row, indent) for row, indent in zip(rows, indents, strict=True) if row.level != "total"]
+    # rows still unplaced: lines, or economic names read one to a row (no 类 column beside them)
+    unplaced = all(r.level == "line" or (r.level == "segment" and not r.parent_name) for r, _ in body)
+    if not body or not unplaced or any(indent is None for _, indent in body):
+        return False
+    steps: list[float] = []
+    for indent in sorted(i for _, i in body if i is not None):
+        if not steps or indent - steps[-1] >= INDENT_STEP:
+            steps.append(indent)
+    if not 2 <= len(steps) <= len(INDENT_LEVELS):
+        return False
+    ranks = [max(k for k, step in enumerate(steps) if indent is not None and indent >= step) for _, indent in body]
+    parents: list[Row | None] = []
+    open_rows: list[Row] = []
+    for (row, _), rank in zip(body, ranks, strict=True):
+        if rank > len(open_rows):
+            return False  # a level skipped: not an outline
+        del open_rows[rank:]
+        parents.append(open_rows[-1] if open_rows else None)
+        open_rows.append(row)
+    class_codes = function_class_codes() if classification == "function" else {}
+    for (row, _), rank, parent in zip(body, ranks, parents, strict=True):
+        row.level = INDENT_LEVELS[rank]
+        row.parent_name = parent.name if parent is not None else ""
+        row.standard_code = class_codes.get(squeeze(row.name), "") if rank == 0 else ""
+    return True
 
 
 def _standard_code(name: str, parent_code: str, family: str) -> str:
@@ -198,5 +244,9 @@ def _mark_leaves(rows: list[Row]) -> None:
             row.is_leaf = row.code not in parents
         elif row.level == "class":
             row.is_leaf = not any(r.parent_name == row.name and r.level == "segment" for r in rows)
+        elif row.code:
+            row.is_leaf = row.code not in parents
         else:
-            row.is_leaf = row.code not in parents if row.code else True
+            row.is_leaf = not (
+                row.level == "segment" and any(r.parent_name == row.name and r.level == "item" for r in rows)
+            )

@@ -37,6 +37,18 @@ class RawRow:
     positioned: dict[int, Decimal] | None = None  # amount-column index → amount
     line: Line | None = None
     code_note: str = ""
+    indent: float | None = None  # the name cell's first-line indent, where the page gives it
+
+
+def label_indent(line: Line, name: str) -> float | None:
+    """The indent of the cell printing `name` (PDF cells only; None for text inputs)."""
+    wanted = squeeze(name)
+    if not wanted:
+        return None
+    for cell in line.cells:
+        if squeeze(cell.text) == wanted:
+            return cell.indent
+    return None
 
 
 def is_noise(text: str) -> bool:
@@ -244,7 +256,9 @@ def rows_from_cells(data: list[Line], first_amount_cell: int, coded: bool, numbe
             labels = labels[1:]
         if not positioned and not any(labels) and not code:
             continue
-        rows.append(RawRow(code=code, labels=labels, positioned=positioned, line=line, code_note=note))
+        named = [label for label in labels if label]
+        indent = label_indent(line, named[-1]) if len(named) == 1 else None
+        rows.append(RawRow(code=code, labels=labels, positioned=positioned, line=line, code_note=note, indent=indent))
     return rows
 
 
@@ -308,11 +322,23 @@ def rows_from_grid(
             continue
         labels_part = parts[:first_amount_cell]
         positioned = {i: parse_amount(c) for i, c in enumerate(amount_cells) if is_amount(c)}
+        printed = [squeeze(c) for c in labels_part if c]
+        if not positioned and printed and all(c in header_words for c in printed):
+            continue  # the header's own label cells repeated on a new page (类 | 款 | 项)
         code, name, note = row_code(groups, labels_part, prefix)
         if not code and not name:  # no code or name column named: the innermost label printed
             named = [c for c in labels_part[1 if numbered else 0 :] if c]
             name = named[-1] if named else ""
         if not positioned and not code and (not name or squeeze(name) in header_words):
             continue
-        rows.append(RawRow(code=code, labels=[name], positioned=positioned, line=line, code_note=note))
+        rows.append(
+            RawRow(
+                code=code,
+                labels=[name],
+                positioned=positioned,
+                line=line,
+                code_note=note,
+                indent=label_indent(line, name),
+            )
+        )
     return rows

@@ -334,11 +334,25 @@ def _split_summary(lines: list[Line]) -> tuple[list[Line], list[Line]]:
         tokens = tokens_of(text.replace("\t", " "))
         if tokens and tokens[0].isdigit() and len(tokens) > 1:
             tokens = tokens[1:]
-        if tokens and ITEM_START.match(tokens[0]) and not is_header_line(text):
+        if tokens and ITEM_START.match(tokens[0]) and not is_header_line(text) and not _over_label_row(lines, index):
             if index > 0 and lines[index - 1].text.strip() == "1":
                 index -= 1
             return lines[:index], lines[index:]
     return lines, []
+
+
+def _over_label_row(lines: list[Line], index: int) -> bool:
+    """A row of cells without amounts (本年收入 | 本年支出) over a row naming the panels' label
+    columns (项目 | 预算数 | 项目 | 预算数) is a header row, not an item."""
+    if "\t" not in lines[index].text:
+        return False
+    for line in lines[index:]:
+        parts = [c.strip() for c in line.text.split("\t")]
+        if any(is_amount(c) for c in parts):
+            return False
+        if line is not lines[index] and any(_is_label_word(c) for c in parts if c):
+            return True
+    return False
 
 
 def _side_amounts(

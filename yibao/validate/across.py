@@ -24,6 +24,31 @@ def rows_by_code(table: Table | None) -> dict[str, Row]:
     return {r.code: r for r in table.rows if r.code} if table is not None else {}
 
 
+def class_totals(table: Table | None, measure: str = "total") -> dict[str, tuple[Decimal, int]]:
+    """Function class code → its amount in `measure` and how many printed rows make it: the class
+    row where printed; where a table prints only its 款 or 项 rows, the sum of the outermost rows
+    under the class (a class is the sum of its parts; the count bounds the rounding allowed)."""
+    if table is None:
+        return {}
+    coded = [r for r in table.rows if r.code and r.code.isdigit() and r.level != Level.TOTAL]
+    codes = {r.code for r in coded}
+    found: dict[str, tuple[Decimal, int]] = {}
+    for row in coded:
+        if len(row.code) == 3:
+            found[row.code] = (row.amounts.get(measure, ZERO), 1)
+    for row in table.rows:  # a class printed by name only, with its standard code
+        if not row.code and row.level == Level.CLASS and len(row.standard_code) == 3:
+            found.setdefault(row.standard_code, (row.amounts.get(measure, ZERO), 1))
+    summed: dict[str, tuple[Decimal, int]] = {}
+    for row in coded:
+        klass = row.code[:3]
+        if len(row.code) <= 3 or klass in codes or any(row.code[:n] in codes for n in range(4, len(row.code))):
+            continue
+        amount, count = summed.get(klass, (ZERO, 0))
+        summed[klass] = (amount + row.amounts.get(measure, ZERO), count + 1)
+    return {**summed, **found}
+
+
 def measures_of(table: Table | None) -> list[str]:
     return [c.measure for c in table.columns] if table is not None else []
 
@@ -57,16 +82,16 @@ class SummaryClassVsExpenditure(Rule):
         expenditure = context.document.first_table("expenditure")
         if summary is None or total_row(expenditure) is None:
             return
-        by_code = rows_by_code(expenditure)
+        by_code = class_totals(expenditure)
         for row in summary.rows:
             code = row.standard_code
             if row.side == Side.EXPENDITURE and code and (row.amounts.get(Side.EXPENDITURE, ZERO) or code in by_code):
-                printed = by_code.get(code)
+                printed, summed = by_code.get(code, (ZERO, 1))
                 yield self.compare(
                     CROSS,
                     row.amounts.get(Side.EXPENDITURE, ZERO),
-                    printed.amounts.get("total", ZERO) if printed else ZERO,
-                    1,
+                    printed,
+                    summed,
                     "expenditure",
                     code,
                     "total",
@@ -146,11 +171,11 @@ class AppropriationClassVsFundTables(Rule):
         if appropriation is None or any(p is None for p in parts):
             return
         by_code: dict[str, Decimal] = {}
+        summed: dict[str, int] = {}
         for table in parts:
-            assert table is not None
-            for row in table.rows:
-                if row.level == Level.CLASS and row.code:
-                    by_code[row.code] = by_code.get(row.code, ZERO) + row.amounts.get("total", ZERO)
+            for code, (amount, count) in class_totals(table).items():
+                by_code[code] = by_code.get(code, ZERO) + amount
+                summed[code] = summed.get(code, 0) + count
         for row in appropriation.rows:
             code = row.standard_code
             if row.side == Side.EXPENDITURE and code and (row.amounts.get(Side.EXPENDITURE, ZERO) or code in by_code):
@@ -158,7 +183,7 @@ class AppropriationClassVsFundTables(Rule):
                     CROSS,
                     row.amounts.get(Side.EXPENDITURE, ZERO),
                     by_code.get(code, ZERO),
-                    1,
+                    summed.get(code, 1),
                     "appropriation_summary",
                     code,
                     Side.EXPENDITURE,

@@ -11,6 +11,7 @@ from yibao.validate.summary import SUMMARY_TABLES
 from yibao.validate.three_public import THREE_PUBLIC, one_per_row
 
 CODED_LEVELS = (Level.CLASS, Level.SEGMENT, Level.ITEM)
+OUTER: dict[str, str] = {Level.SEGMENT: Level.CLASS, Level.ITEM: Level.SEGMENT}  # the level a row's parent is at
 
 
 class ClassifiedRule(Rule):
@@ -30,16 +31,27 @@ def children_by_parent(table: Table) -> dict[int, list[Row]]:
     index_by_code = {row.code: i for i, row in enumerate(table.rows) if row.code and row.level in CODED_LEVELS}
     total_index = next((i for i, r in enumerate(table.rows) if r.level == Level.TOTAL), None)
     children: dict[int, list[Row]] = {}
-    for row in table.rows:
+    for index, row in enumerate(table.rows):
         if row.level == Level.TOTAL:
             continue
         parent = index_by_code.get(row.parent_code) if row.parent_code else None
+        if parent is None and not row.code and row.parent_name and row.level in OUTER:
+            parent = _named_parent(table.rows, index, row)
         if parent is None:
             if total_index is None or (row.level == Level.LINE and len(row.code) > 3):
                 continue  # unit rows such as 303001 belong under 303, not under 合计
             parent = total_index
         children.setdefault(parent, []).append(row)
     return children
+
+
+def _named_parent(rows: list[Row], index: int, row: Row) -> int | None:
+    """A row printed by name only: its parent is the nearest row above it, one level out, with
+    the parent's name (so a unit named like its department finds the department)."""
+    for k in range(index - 1, -1, -1):
+        if rows[k].level == OUTER[row.level] and rows[k].name == row.parent_name and not rows[k].code:
+            return k
+    return None
 
 
 @register
