@@ -194,3 +194,7 @@ def test_summary_table_in_two_panels() -> None:
     }
     assert rows[("expenditure", "支出总计")]["expenditure"] == D("156211123")
     assert ("income", "") not in rows
+    # 合计 over 一般公共预算 | 政府性基金预算 | 国有资本经营预算: the header makes the first their total
+    assert table.identities == [
+        ("expenditure", ["expenditure_general_budget", "expenditure_gov_fund", "expenditure_state_capital"])
+    ]

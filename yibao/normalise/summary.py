@@ -10,14 +10,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
-from yibao.normalise.header_tree import cells_from_lines, leaves
+from yibao.normalise.header_tree import cells_from_lines, layout_from_leaves, leaves
 from yibao.normalise.headers import Layout, layout_from_text
 from yibao.normalise.placement import row_candidates
 from yibao.normalise.rows import (
@@ -211,6 +211,8 @@ class Panel:
     side: str
     label: int  # grid column of the labels
     amounts: list[tuple[int, str]]  # (grid column, measure) of its amount columns
+    # what its header's shape makes a total of its other columns: 支出 = 一般公共预算 + 政府性基金 …
+    identities: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def _label_columns(data: list[Line]) -> list[int]:
@@ -245,12 +247,17 @@ def panels_of(header: list[Line], data: list[Line]) -> list[Panel]:
         amounts = [(label + 1 + leaf.column, _side_measure(side, leaf.measure)) for leaf in named if leaf.measure]
         if not amounts and end == label + 2:
             amounts = [(label + 1, side)]
-        found.append(Panel(side, label, amounts))
+        identities = [
+            (_side_measure(side, whole), [_side_measure(side, p) for p in parts])
+            for whole, parts in layout_from_leaves(named)[0].identities
+        ]
+        found.append(Panel(side, label, amounts, identities))
     sides = [p.side for p in found]
     for index, panel in enumerate(found):
         if panel.side == "expenditure" and "expenditure" in sides[:index]:
             panel.side = "expenditure_economic"
             panel.amounts = [(j, "expenditure_economic") for j, _ in panel.amounts[:1]]
+            panel.identities = []
     return found
 
 
@@ -319,6 +326,7 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
     if any(r.side == "expenditure_economic" for r in rows):
         columns.setdefault("expenditure_economic", Column("expenditure_economic", "支出（经济科目）"))
     table.columns = list(columns.values())
+    table.identities = [identity for panel in found for identity in panel.identities]
     table.rows = rows
     return table
 
