@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from yibao.model import Line, Problem, Table
 from yibao.normalise.classified import read_classified
 from yibao.normalise.codes import CodeGroup, code_groups, split_code
 from yibao.normalise.header_tree import cells_from_rows, layout_from_leaves, leaves
+from yibao.normalise.screen import screened
 from yibao.normalise.summary import read_summary
 from yibao.recognise.titles import Segment
 from yibao.reference import table_kinds
@@ -77,6 +80,31 @@ def test_codes_in_three_columns_are_joined_with_the_class_carried_down() -> None
     assert table.rows[3].parent_code == "20508" and table.rows[3].level == "item"
     assert ("basic", ["personnel", "public"]) in table.identities
     assert not problems
+
+
+@pytest.mark.parametrize("token", ["NaN", "２５７．９２", "(257.92)", "#N/A", "2.5792e2"])
+def test_a_cell_that_is_no_clean_amount_is_a_problem_and_moves_no_column(token: str) -> None:
+    """The 人员支出 cell of 208 replaced: a problem at its page and line, the cell read as blank,
+    the 项目支出 70.00 after it still in its own column, the name as printed."""
+    rows = [
+        r.replace("社会保障和就业支出\t327.92\t257.92\t257.92", f"社会保障和就业支出\t327.92\t257.92\t{token}")
+        for r in YANTAI_P15
+    ]
+    problems: list[Problem] = []
+    read = screened(segment("general_budget_expenditure", "一般公共预算支出情况表", 15, rows), problems)
+    table = read_classified(read, 1, problems)
+    assert table is not None
+    row = next(r for r in table.rows if r.code == "208")
+    assert row.name == "社会保障和就业支出"
+    assert (row.amounts["basic"], row.amounts["personnel"], row.amounts["project"]) == (D("257.92"), D("0"), D("70.00"))
+    (problem,) = problems
+    assert (problem.severity, problem.table, problem.page, problem.line) == (
+        "error",
+        "general_budget_expenditure",
+        15,
+        row.line,
+    )
+    assert problem.reason.startswith(f"第 15 页第 {row.line} 行（一般公共预算支出情况表）：“{token}”不是规范的金额")
 
 
 # 018_bj-ybj-2026-bumen-yusuan-baobiao.pdf, page 6 (预算05表 一般公共预算支出表): three header rows,
