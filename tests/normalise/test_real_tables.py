@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from yibao.model import Line, Problem, Table
+from yibao.model import Document, Line, Metadata, Problem, SourceText, Table
 from yibao.normalise.classified import read_classified
 from yibao.normalise.codes import CodeGroup, code_groups, split_code
 from yibao.normalise.header_tree import cells_from_rows, layout_from_leaves, leaves
@@ -18,6 +18,7 @@ from yibao.normalise.screen import screened
 from yibao.normalise.summary import read_summary
 from yibao.recognise.titles import Segment
 from yibao.reference import table_kinds
+from yibao.validate import run_checks
 
 
 def D(text: str) -> Decimal:
@@ -226,3 +227,54 @@ def test_summary_table_in_two_panels() -> None:
     assert table.identities == [
         ("expenditure", ["expenditure_general_budget", "expenditure_gov_fund", "expenditure_state_capital"])
     ]
+
+
+# 052_js-shengweiban-2019-bumen-yusuan-biaoge.pdf, page 1 (收支预算总表): income | function classes |
+# 支出用途 panels; the totals 当年支出小计 and 支出合计 are printed across both expenditure panels,
+# their amount in the last column; 当年收入小计 + 上年结转资金 = 收入合计. Classes without amounts left out.
+JIANGSU_P1 = [
+    "部门：中共江苏省委办公厅 单位：万元",
+    "收入\t\t支出\t\t\t",
+    "项目名称\t金额\t功能分类\t\t支出用途\t",
+    "\t\t功能科目名称\t金额\t项目名称\t金额",
+    "一、财政拨款\t27,664.22\t一、一般公共服务支出\t22,395.50\t一、基本支出\t11,700.63",
+    "1.一般公共预算\t27,664.22\t二、外交支出\t\t二、项目支出\t13,025.38",
+    "2.政府性基金预算\t\t三、国防支出\t\t三、单位预留机动经费\t2,938.21",
+    "二、财政专户管理资金\t\t四、公共安全支出\t\t\t",
+    "三、其他资金\t\t五、教育支出\t\t\t",
+    "\t\t八、社会保障和就业支出\t1,374.63\t\t",
+    "\t\t十八、住房保障支出\t3,894.09\t\t",
+    "当年收入小计\t27,664.22\t当年支出小计\t\t\t27,664.22",
+    "上年结转资金\t\t结转下年资金\t\t\t",
+    "收入合计\t27,664.22\t支出合计\t\t\t27,664.22",
+]
+
+
+def test_a_total_printed_across_both_expenditure_panels_is_the_total_of_each() -> None:
+    table = read_summary(segment("summary", "收支预算总表", 1, JIANGSU_P1), 1, [])
+    assert table is not None
+    rows = {(r.side, r.name): r.amounts for r in table.rows}
+    assert rows[("expenditure", "当年支出小计")] == {"expenditure": D("27664.22")}
+    assert rows[("expenditure_economic", "当年支出小计")] == {"expenditure_economic": D("27664.22")}
+    assert rows[("expenditure", "支出合计")] == {"expenditure": D("27664.22")}
+    assert rows[("expenditure", "结转下年资金")] == {"expenditure": D("0")}
+    found = {c.check: (c.status, c.expected, c.actual) for c in run_checks(document_of(table), SourceText([], 1))}
+    assert found["summary.function_classes_sum"] == (
+        "pass",
+        D("27664.22"),
+        D("27664.22"),
+    )  # 22395.50 + 1374.63 + 3894.09
+    assert found["summary.economic_classes_sum"] == (
+        "pass",
+        D("27664.22"),
+        D("27664.22"),
+    )  # 11700.63 + 13025.38 + 2938.21
+    assert found["summary.year_income_plus_carryover"] == ("pass", D("27664.22"), D("27664.22"))
+    assert found["summary.year_expense_plus_carryforward"] == ("pass", D("27664.22"), D("27664.22"))
+    table.rows[1].amounts["expenditure"] = D("22895.50")  # 一、一般公共服务支出 changed
+    failed = [c.check for c in run_checks(document_of(table), SourceText([], 1)) if c.status == "fail"]
+    assert failed == ["summary.function_classes_sum"]
+
+
+def document_of(table: Table) -> Document:
+    return Document("doc.txt", "0" * 64, Metadata(), tables=[table])

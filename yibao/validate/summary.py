@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 from yibao.model import Check, Row, Table
 from yibao.model.enums import Side
-from yibao.normalise.summary import bare_name, summary_figure, summary_labels
+from yibao.normalise.summary import bare_name, summary_figure, summary_labels, summary_row
 from yibao.reference import load_data
 from yibao.text import squeeze
 from yibao.validate.base import ZERO, Rule, register, total
@@ -85,10 +85,7 @@ class FunctionClassesSum(SummaryRule):
 
     def check_table(self, table: Table) -> Iterable[Check]:
         classes = [r for r in table.rows if r.side == Side.EXPENDITURE and r.standard_code]
-        figure = "year_expense" if summary_figure(table, "year_expense") is not None else "expense_total"
-        row = next(
-            (r for r in table.rows if r.side == Side.EXPENDITURE and figure_of(r, Side.EXPENDITURE) == figure), None
-        )
+        row = summary_row(table, "year_expense") or summary_row(table, "expense_total")
         if not classes or row is None:
             return
         yield self.compare(
