@@ -16,6 +16,7 @@ from yibao.normalise.codes import CodeGroup, code_groups, split_code
 from yibao.normalise.header_tree import cells_from_rows, layout_from_leaves, leaves
 from yibao.normalise.screen import screened
 from yibao.normalise.summary import read_summary
+from yibao.normalise.three_public import read_three_public
 from yibao.recognise.titles import Segment
 from yibao.reference import table_kinds
 from yibao.validate import run_checks
@@ -278,3 +279,34 @@ def test_a_total_printed_across_both_expenditure_panels_is_the_total_of_each() -
 
 def document_of(table: Table) -> Document:
     return Document("doc.txt", "0" * 64, Metadata(), tables=[table])
+
+
+# 027_yt-renshe-2026-bumen-yusuan.pdf, page 23 (公开表7 一般公共预算“三公”经费支出情况表): 2025年预算数
+# and 2026年预算数 side by side, each 合计 | 因公出国（境）经费 | 公务用车购置及运行维护费 (小计, 购置, 运行) |
+# 公务接待费; one row of amounts: 20.60 = 0 + 8.00 + 12.60 last year, 20.60 = 5.00 + 4.00 + 11.60 this year.
+YANTAI_RENSHE_P23 = [
+    "部门（单位）：烟台市人力资源和社会保障局 单位：万元",
+    "2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t",
+    "合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费",
+    "\t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t",
+    "20.60\t\t8.00\t\t8.00\t12.60\t20.60\t5.00\t4.00\t\t4.00\t11.60",
+]
+
+
+def test_three_public_columns_carry_the_categories_identities_for_both_years() -> None:
+    table = read_three_public(segment("three_public", "一般公共预算“三公”经费支出情况表", 23, YANTAI_RENSHE_P23), 1, [])
+    assert table is not None
+    assert table.identities == [
+        ("total", ["overseas", "vehicle", "reception"]),
+        ("vehicle", ["vehicle_purchase", "vehicle_operation"]),
+        ("previous_total", ["previous_overseas", "previous_vehicle", "previous_reception"]),
+        ("previous_vehicle", ["previous_vehicle_purchase", "previous_vehicle_operation"]),
+    ]
+    found = {c.check: c.status for c in run_checks(document_of(table), SourceText([], 1))}
+    assert set(found.values()) == {"pass"} and len(found) == 4
+    table.rows[0].amounts["previous_reception"] = D("15.60")  # last year's 公务接待费 changed
+    failed = [c for c in run_checks(document_of(table), SourceText([], 1)) if c.status == "fail"]
+    assert [(c.check, c.message) for c in failed] == [
+        ("three_public.row_previous_total_equals_parts",
+         ": previous_total = previous_overseas + previous_vehicle + previous_reception"),
+    ]  # fmt: skip
