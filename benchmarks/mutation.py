@@ -21,7 +21,10 @@ all mutations, over the amounts of tables that have identities (a table some che
 unchanged document tests) and over the tables whose identities all pass unchanged (where a table
 was read wrong its identities fail already, and the share would measure the reading, not the
 checks), per table, with every uncaught case (document, table, code, name, measure, page, line,
-old → new) and their count by table and kind of row: what no identity catches. Changes are at least 1.00 (万元): a smaller one is within the
+old → new) and their count by table and kind of row: what no identity catches. An uncaught amount
+is told apart as *no identity covers it* when no check's figures move with it (a line printed in
+no sum: the package publishes nothing that could tell it is wrong), from one an identity covers
+that did not notice (it fails already as printed, or the change is within its rounding). Changes are at least 1.00 (万元): a smaller one is within the
 rounding a document may print (尾数误差) and no identity can tell it from rounding.
 
 Kinds of change (each deterministic, seeded by the document and the cell): `random` a value of
@@ -91,15 +94,26 @@ class Case:
     how: str  # what noticed it: failed checks, a problem, unreadable; or "" when nothing did
     with_identities: bool
     identities_pass: bool = False  # its table has identities and none of them fails unchanged
+    covered: bool = True  # some check's figures move with the amount (False: no identity covers it)
 
 
 # ---------------------------------------------------------------- reading and checking
 
 
-def signature(document: Document) -> tuple[frozenset[tuple[str, str, str, str]], int, bool]:
+def signature(document: Document) -> tuple[frozenset[tuple[str, str, str, str]], int, bool, tuple[Any, ...]]:
+    """What the checks say: the failed checks, the errors, unreadable; and (last) every check's
+    figures, to tell an amount no identity covers (nothing moves with it) from one whose
+    identities did not notice it (they already failed, or the change is within their rounding)."""
     failed = frozenset((c.check, c.table, c.code, c.measure) for c in document.checks if c.status == "fail")
     errors = sum(p.severity == "error" for p in document.problems)
-    return failed, errors, document.status == "error"
+    figures = tuple(
+        sorted((c.check, c.table, c.code, c.measure, str(c.expected), str(c.actual)) for c in document.checks)
+    )
+    return failed, errors, document.status == "error", figures
+
+
+def covered(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
+    return bool(noticed(before, after)) or after[3] != before[3]
 
 
 def noticed(before: tuple[Any, ...], after: tuple[Any, ...]) -> str:
@@ -207,12 +221,13 @@ def table_cases(
             original = amounts[cell.measure]
             amounts[cell.measure] = new  # changed in place, checked, put back: no copy per case
             try:
-                how = noticed(before, signature(recheck(base, source)))
+                after = signature(recheck(base, source))
             finally:
                 amounts[cell.measure] = original
+            how = noticed(before, after)
             cases.append(
                 Case(cell, kind, str(new), "table", bool(how), how, table.table_id in identities,
-                     table.table_id in passing)
+                     table.table_id in passing, covered(before, after))
             )  # fmt: skip
     return cases, ""
 
@@ -251,8 +266,9 @@ def _source_case(args: tuple[str, str, Cell, str, str, bool, bool, tuple[Any, ..
         path = Path(folder) / f"mutant{suffix}"
         path.write_text("\n".join(lines), encoding="utf-8")
         document = parse_document(path, path.name)
-    how = noticed(before, signature(document))
-    return Case(cell, kind, new, "source", bool(how), how, with_identities, identities_pass)
+    after = signature(document)
+    how = noticed(before, after)
+    return Case(cell, kind, new, "source", bool(how), how, with_identities, identities_pass, covered(before, after))
 
 
 def source_cases(path: Path, kinds: tuple[str, ...], limit: int | None, workers: int) -> tuple[list[Case], str, int]:
@@ -312,16 +328,27 @@ def report(cases: list[Case], unreadable: dict[str, str], skipped: int, seconds:
         marked = "*" if any(c.with_identities for c in by_table[table]) else " "
         lines.append(f"  {marked} {table:48} {share(by_table[table])}")
     uncaught = [c for c in cases if not c.caught and c.with_identities]
+    uncovered = [c for c in uncaught if not c.covered]
+    lines[4:4] = [
+        f"caught, tables with identities, amounts an identity covers: "
+        f"{share([c for c in cases if c.with_identities and c.covered])}",
+        f"  uncaught in tables with identities: {len(uncaught)}: {len(uncovered)} no identity covers "
+        f"(no check moves with the amount), {len(uncaught) - len(uncovered)} covered by an identity that did not "
+        "notice (it fails already, or the change is within its rounding)",
+    ]
     lines += ["", "uncaught in tables with identities, by table and kind of row (what no identity catches):"]
-    kinds = Counter((c.cell.table, row_kind(c.cell)) for c in uncaught)
-    for (table, kind), count in sorted(kinds.items()):
-        lines.append(f"  {table:48} {kind:24} {count}")
+    kinds = Counter(
+        (c.cell.table, row_kind(c.cell), "no identity covers it" if not c.covered else "") for c in uncaught
+    )
+    for (table, kind, why), count in sorted(kinds.items()):
+        lines.append(f"  {table:48} {kind:40} {count:4} {why}")
     lines += ["", f"uncaught in tables with identities: {len(uncaught)}"]
     for case in uncaught[:uncaught_limit]:
         cell = case.cell
         lines.append(
             f"  {cell.file} {cell.table} #{cell.table_no} {cell.code or '-'} {cell.name[:24]} {cell.measure}: "
             f"{cell.amount} → {case.new} ({case.kind}, {case.mode}; page {cell.page} line {cell.line})"
+            + ("" if case.covered else " — no identity covers it")
         )
     if len(uncaught) > uncaught_limit:
         lines.append(f"  … {len(uncaught) - uncaught_limit} more (--json has them all)")

@@ -26,6 +26,7 @@ from yibao.normalise.glossary import read_glossary
 from yibao.normalise.performance import read_performance
 from yibao.normalise.placement import KnownRows, known_rows
 from yibao.normalise.projects import read_project_table
+from yibao.normalise.screen import screened
 from yibao.normalise.summary import read_summary
 from yibao.normalise.three_public import read_three_public
 from yibao.recognise import metadata as meta
@@ -43,6 +44,8 @@ REQUIRED_TABLES = (
     "general_budget_basic_expenditure",
     "three_public",
 )
+# the table kinds whose rows are read as amounts: their unclean amount tokens are reported first
+SCREENED_KINDS = ("classified", "summary", "three_public")
 
 
 def sha256_of(path: Path) -> str:
@@ -136,6 +139,8 @@ def read_tables(document: Document, source: SourceText) -> None:
     known: dict[str, KnownRows] = {}  # classification → rows placed with certainty, by code
     for segment in find_segments(source):
         kind = segment.kind.kind
+        if kind in SCREENED_KINDS:
+            segment = screened(segment, document.problems)
         number = len(document.tables) + 1
         table: Table | None = None
         if kind == "classified":

@@ -51,3 +51,35 @@ def test_a_changed_amount_fails_a_check(path: Path, line: str, new: str, expecte
     before, after = failed_after(path, line, new, tmp_path)
     assert expected not in before
     assert expected in after, sorted(after - before)
+
+
+@pytest.mark.parametrize(
+    ("printed", "changed", "table", "names"),
+    [
+        # 一般公共预算支出表: 2101101 行政单位医疗 10.97 (合计) 10.97 (基本支出), its 合计 replaced
+        ("11 2101101 行政单位医疗 10.97 10.97", "11 2101101 行政单位医疗 {} 10.97", "general_budget_expenditure",
+         ["行政单位医疗"]),
+        # 收支总表, two panels on one line: the income amount replaced
+        ("1 一、一般公共预算拨款收入 3523.22 一、一般公共服务支出", "1 一、一般公共预算拨款收入 {} 一、一般公共服务支出",
+         "summary", ["一、一般公共预算拨款收入", "一、一般公共服务支出"]),
+    ],
+    ids=["classified", "summary"],
+)  # fmt: skip
+@pytest.mark.parametrize("token", ["NaN", "１０．９７", "(10.97)"])
+def test_a_token_that_is_no_clean_amount_is_a_problem_never_glued_to_the_name(
+    printed: str, changed: str, table: str, names: list[str], token: str, tmp_path: Path
+) -> None:
+    """A row of 承德 with one amount replaced by a token that is no clean amount: the names stay as
+    printed, and the token is an error at its page and line."""
+    lines = CHENGDE.read_text(encoding="utf-8").split("\n")
+    number = lines.index(printed) + 1
+    lines[number - 1] = changed.format(token)
+    path = tmp_path / CHENGDE.name
+    path.write_text("\n".join(lines), encoding="utf-8")
+    document = parse_document(path, path.name)
+    rows = [r for t in document.tables for r in t.rows if r.line == number]
+    assert [r.name for r in rows] == names
+    (problem,) = [p for p in document.problems if p.line == number]
+    assert (problem.severity, problem.table, problem.page) == ("error", table, rows[0].page)
+    assert f"第 {rows[0].page} 页第 {number} 行" in problem.reason and f"“{token}”不是规范的金额" in problem.reason
+    assert document.status == "partial"

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from yibao.model import Cell, Document, Line, Metadata, Problem, SourceText, Table
 from yibao.normalise.classified import read_classified
 from yibao.normalise.codes import CodeGroup, code_groups, split_code
 from yibao.normalise.header_tree import cells_from_rows, layout_from_leaves, leaves
+from yibao.normalise.screen import screened
 from yibao.normalise.summary import read_summary
+from yibao.normalise.three_public import read_three_public
 from yibao.recognise.titles import Segment
 from yibao.reference import table_kinds
 from yibao.validate import run_checks
@@ -78,6 +82,31 @@ def test_codes_in_three_columns_are_joined_with_the_class_carried_down() -> None
     assert table.rows[3].parent_code == "20508" and table.rows[3].level == "item"
     assert ("basic", ["personnel", "public"]) in table.identities
     assert not problems
+
+
+@pytest.mark.parametrize("token", ["NaN", "２５７．９２", "(257.92)", "#N/A", "2.5792e2"])
+def test_a_cell_that_is_no_clean_amount_is_a_problem_and_moves_no_column(token: str) -> None:
+    """The 人员支出 cell of 208 replaced: a problem at its page and line, the cell read as blank,
+    the 项目支出 70.00 after it still in its own column, the name as printed."""
+    rows = [
+        r.replace("社会保障和就业支出\t327.92\t257.92\t257.92", f"社会保障和就业支出\t327.92\t257.92\t{token}")
+        for r in YANTAI_P15
+    ]
+    problems: list[Problem] = []
+    read = screened(segment("general_budget_expenditure", "一般公共预算支出情况表", 15, rows), problems)
+    table = read_classified(read, 1, problems)
+    assert table is not None
+    row = next(r for r in table.rows if r.code == "208")
+    assert row.name == "社会保障和就业支出"
+    assert (row.amounts["basic"], row.amounts["personnel"], row.amounts["project"]) == (D("257.92"), D("0"), D("70.00"))
+    (problem,) = problems
+    assert (problem.severity, problem.table, problem.page, problem.line) == (
+        "error",
+        "general_budget_expenditure",
+        15,
+        row.line,
+    )
+    assert problem.reason.startswith(f"第 15 页第 {row.line} 行（一般公共预算支出情况表）：“{token}”不是规范的金额")
 
 
 # 018_bj-ybj-2026-bumen-yusuan-baobiao.pdf, page 6 (预算05表 一般公共预算支出表): three header rows,
@@ -195,6 +224,92 @@ def test_summary_table_in_two_panels() -> None:
     }
     assert rows[("expenditure", "支出总计")]["expenditure"] == D("156211123")
     assert ("income", "") not in rows
+    # 合计 over 一般公共预算 | 政府性基金预算 | 国有资本经营预算: the header makes the first their total
+    assert table.identities == [
+        ("expenditure", ["expenditure_general_budget", "expenditure_gov_fund", "expenditure_state_capital"])
+    ]
+
+
+# 052_js-shengweiban-2019-bumen-yusuan-biaoge.pdf, page 1 (收支预算总表): income | function classes |
+# 支出用途 panels; the totals 当年支出小计 and 支出合计 are printed across both expenditure panels,
+# their amount in the last column; 当年收入小计 + 上年结转资金 = 收入合计. Classes without amounts left out.
+JIANGSU_P1 = [
+    "部门：中共江苏省委办公厅 单位：万元",
+    "收入\t\t支出\t\t\t",
+    "项目名称\t金额\t功能分类\t\t支出用途\t",
+    "\t\t功能科目名称\t金额\t项目名称\t金额",
+    "一、财政拨款\t27,664.22\t一、一般公共服务支出\t22,395.50\t一、基本支出\t11,700.63",
+    "1.一般公共预算\t27,664.22\t二、外交支出\t\t二、项目支出\t13,025.38",
+    "2.政府性基金预算\t\t三、国防支出\t\t三、单位预留机动经费\t2,938.21",
+    "二、财政专户管理资金\t\t四、公共安全支出\t\t\t",
+    "三、其他资金\t\t五、教育支出\t\t\t",
+    "\t\t八、社会保障和就业支出\t1,374.63\t\t",
+    "\t\t十八、住房保障支出\t3,894.09\t\t",
+    "当年收入小计\t27,664.22\t当年支出小计\t\t\t27,664.22",
+    "上年结转资金\t\t结转下年资金\t\t\t",
+    "收入合计\t27,664.22\t支出合计\t\t\t27,664.22",
+]
+
+
+def test_a_total_printed_across_both_expenditure_panels_is_the_total_of_each() -> None:
+    table = read_summary(segment("summary", "收支预算总表", 1, JIANGSU_P1), 1, [])
+    assert table is not None
+    rows = {(r.side, r.name): r.amounts for r in table.rows}
+    assert rows[("expenditure", "当年支出小计")] == {"expenditure": D("27664.22")}
+    assert rows[("expenditure_economic", "当年支出小计")] == {"expenditure_economic": D("27664.22")}
+    assert rows[("expenditure", "支出合计")] == {"expenditure": D("27664.22")}
+    assert rows[("expenditure", "结转下年资金")] == {"expenditure": D("0")}
+    found = {c.check: (c.status, c.expected, c.actual) for c in run_checks(document_of(table), SourceText([], 1))}
+    assert found["summary.function_classes_sum"] == (
+        "pass",
+        D("27664.22"),
+        D("27664.22"),
+    )  # 22395.50 + 1374.63 + 3894.09
+    assert found["summary.economic_classes_sum"] == (
+        "pass",
+        D("27664.22"),
+        D("27664.22"),
+    )  # 11700.63 + 13025.38 + 2938.21
+    assert found["summary.year_income_plus_carryover"] == ("pass", D("27664.22"), D("27664.22"))
+    assert found["summary.year_expense_plus_carryforward"] == ("pass", D("27664.22"), D("27664.22"))
+    table.rows[1].amounts["expenditure"] = D("22895.50")  # 一、一般公共服务支出 changed
+    failed = [c.check for c in run_checks(document_of(table), SourceText([], 1)) if c.status == "fail"]
+    assert failed == ["summary.function_classes_sum"]
+
+
+def document_of(table: Table) -> Document:
+    return Document("doc.txt", "0" * 64, Metadata(), tables=[table])
+
+
+# 027_yt-renshe-2026-bumen-yusuan.pdf, page 23 (公开表7 一般公共预算“三公”经费支出情况表): 2025年预算数
+# and 2026年预算数 side by side, each 合计 | 因公出国（境）经费 | 公务用车购置及运行维护费 (小计, 购置, 运行) |
+# 公务接待费; one row of amounts: 20.60 = 0 + 8.00 + 12.60 last year, 20.60 = 5.00 + 4.00 + 11.60 this year.
+YANTAI_RENSHE_P23 = [
+    "部门（单位）：烟台市人力资源和社会保障局 单位：万元",
+    "2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t",
+    "合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费",
+    "\t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t",
+    "20.60\t\t8.00\t\t8.00\t12.60\t20.60\t5.00\t4.00\t\t4.00\t11.60",
+]
+
+
+def test_three_public_columns_carry_the_categories_identities_for_both_years() -> None:
+    table = read_three_public(segment("three_public", "一般公共预算“三公”经费支出情况表", 23, YANTAI_RENSHE_P23), 1, [])
+    assert table is not None
+    assert table.identities == [
+        ("total", ["overseas", "vehicle", "reception"]),
+        ("vehicle", ["vehicle_purchase", "vehicle_operation"]),
+        ("previous_total", ["previous_overseas", "previous_vehicle", "previous_reception"]),
+        ("previous_vehicle", ["previous_vehicle_purchase", "previous_vehicle_operation"]),
+    ]
+    found = {c.check: c.status for c in run_checks(document_of(table), SourceText([], 1))}
+    assert set(found.values()) == {"pass"} and len(found) == 4
+    table.rows[0].amounts["previous_reception"] = D("15.60")  # last year's 公务接待费 changed
+    failed = [c for c in run_checks(document_of(table), SourceText([], 1)) if c.status == "fail"]
+    assert [(c.check, c.message) for c in failed] == [
+        ("three_public.row_previous_total_equals_parts",
+         ": previous_total = previous_overseas + previous_vehicle + previous_reception"),
+    ]  # fmt: skip
 
 
 # 005_sh-putuo-wanli-2024-bumen-yusuan.pdf, pages 22–23 (2024年部门一般公共预算支出功能分类预算表, in 元):

@@ -172,6 +172,32 @@ def test_summary_rows_split_by_fund() -> None:
     ]
 
 
+def test_function_classes_add_up_in_each_fund_column() -> None:
+    funds = ["expenditure_general_budget", "expenditure_gov_fund", "expenditure_state_capital"]
+    columns = ["expenditure", *funds]
+    table = summary_table(
+        "appropriation_summary",
+        [
+            ("expenditure", "一、卫生健康支出", dict(zip(columns, ["10.00", "7.00", "3.00", "0.00"], strict=True))),
+            ("expenditure", "二、住房保障支出", dict(zip(columns, ["4.00", "4.00", "0.00", "0.00"], strict=True))),
+            ("expenditure", "本年支出合计", dict(zip(columns, ["14.00", "11.00", "3.00", "0.00"], strict=True))),
+        ],
+        ["income", *columns],
+    )
+    table.rows[0].standard_code, table.rows[1].standard_code = "210", "221"
+    table.identities = [("expenditure", funds)]
+    found = only(checks(table), "appropriation_summary.function_classes_sum_expenditure_gov_fund")
+    assert [(c.status, c.expected, c.actual) for c in found] == [("pass", D("3.00"), D("3.00"))]
+    table.rows[1].amounts["expenditure_state_capital"] = D("52.00")  # a 0 of a fund column changed
+    assert failed(checks(table)) == [
+        "appropriation_summary.function_classes_sum_expenditure_state_capital: 各功能分类（类）支出之和 = 本年支出合计"
+        " (function classes add up to the expenditure of the year)",
+        "appropriation_summary.summary_row_equals_parts: 二、住房保障支出: expenditure = expenditure_general_budget"
+        " + expenditure_gov_fund + expenditure_state_capital (二、住房保障支出: expenditure = expenditure_general_budget"
+        " + expenditure_gov_fund + expenditure_state_capital)",
+    ]
+
+
 # ---------------------------------------------------------------- “三公”
 
 

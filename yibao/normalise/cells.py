@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
+
+from yibao.reference import compiled
 
 AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
@@ -15,6 +18,17 @@ _TOTAL_LABEL = re.compile(r"^(合计|总计|合计[:：]|总计[:：])$")
 
 def is_amount(token: str) -> bool:
     return bool(AMOUNT.match(token))
+
+
+def is_unclean_amount(token: str) -> bool:
+    """A token meant as an amount that is no clean one: NaN, １２１．７２, (121.72), 1.2e3 … (the
+    forms in yibao/data/tables.yml `unclean_amounts`, matched after NFKC)."""
+    if is_amount(token) or is_blank_marker(token):
+        return False
+    plain = unicodedata.normalize("NFKC", token)
+    if plain != token and is_amount(plain) and "." in plain:
+        return True  # full-width digits
+    return any(pattern.match(plain) for pattern in compiled("unclean_amounts"))
 
 
 def is_blank_marker(token: str) -> bool:

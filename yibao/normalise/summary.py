@@ -10,14 +10,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
-from yibao.normalise.header_tree import cells_from_lines, leaves
+from yibao.normalise.header_tree import cells_from_lines, layout_from_leaves, leaves
 from yibao.normalise.headers import Layout, layout_from_text
 from yibao.normalise.placement import row_candidates
 from yibao.normalise.rows import (
@@ -211,6 +211,8 @@ class Panel:
     side: str
     label: int  # grid column of the labels
     amounts: list[tuple[int, str]]  # (grid column, measure) of its amount columns
+    # what its header's shape makes a total of its other columns: 支出 = 一般公共预算 + 政府性基金 …
+    identities: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def _label_columns(data: list[Line]) -> list[int]:
@@ -245,12 +247,17 @@ def panels_of(header: list[Line], data: list[Line]) -> list[Panel]:
         amounts = [(label + 1 + leaf.column, _side_measure(side, leaf.measure)) for leaf in named if leaf.measure]
         if not amounts and end == label + 2:
             amounts = [(label + 1, side)]
-        found.append(Panel(side, label, amounts))
+        identities = [
+            (_side_measure(side, whole), [_side_measure(side, p) for p in parts])
+            for whole, parts in layout_from_leaves(named)[0].identities
+        ]
+        found.append(Panel(side, label, amounts, identities))
     sides = [p.side for p in found]
     for index, panel in enumerate(found):
         if panel.side == "expenditure" and "expenditure" in sides[:index]:
             panel.side = "expenditure_economic"
             panel.amounts = [(j, "expenditure_economic") for j, _ in panel.amounts[:1]]
+            panel.identities = []
     return found
 
 
@@ -296,11 +303,14 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
         parts = [c.strip() for c in unspace(line.text).split("\t")]
         if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in parts):
             continue
-        for panel in found:
+        for index, panel in enumerate(found):
             label = squeeze(parts[panel.label]) if panel.label < len(parts) else ""
             values = {m: parse_amount(parts[j]) for j, m in panel.amounts if j < len(parts) and is_amount(parts[j])}
             if not label:
                 continue
+            spanned = _spanned_total(parts, panel, found[index + 1 :], values)
+            if spanned is not None:
+                values = {panel.amounts[0][1]: spanned}
             side = panel.side
             if ECONOMIC_CLASSES.match(bare_name(label)) and side == "expenditure" and _has_economic_column(header):
                 side = "expenditure_economic"
@@ -314,13 +324,34 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
             if row.standard_code:
                 row.level, row.classification = "class", "function"
             rows.append(row)
+            if spanned is not None:  # the total of the economic panel too
+                rows.append(
+                    Row(len(rows) + 1, "", label, {"expenditure_economic": spanned}, line.page, line.number,
+                        side="expenditure_economic")
+                )  # fmt: skip
     if not rows:
         return None
     if any(r.side == "expenditure_economic" for r in rows):
         columns.setdefault("expenditure_economic", Column("expenditure_economic", "支出（经济科目）"))
     table.columns = list(columns.values())
+    table.identities = [identity for panel in found for identity in panel.identities]
     table.rows = rows
     return table
+
+
+def _spanned_total(parts: list[str], panel: Panel, after: list[Panel], values: dict[str, Decimal]) -> Decimal | None:
+    """A total printed across the function and the economic panels (当年支出小计 | | | 27,664.22):
+    the function panel's label with its amount cell blank, the economic panel's label cell blank
+    and its amount printed. The amount is the total of both; None for any other row."""
+    if values or panel.side != "expenditure" or not panel.amounts or not after:
+        return None
+    economic = after[0]
+    if economic.side != "expenditure_economic" or not economic.amounts:
+        return None
+    label = parts[economic.label].strip() if economic.label < len(parts) else ""
+    column = economic.amounts[0][0]
+    cell = parts[column] if column < len(parts) else ""
+    return parse_amount(cell) if not label and is_amount(cell) else None
 
 
 def _has_economic_column(header: list[Line]) -> bool:
@@ -423,9 +454,20 @@ def summary_figure(table: Table, figure: str) -> Decimal | None:
     return summary_value(table, FIGURE_SIDES[figure], *summary_labels(figure))
 
 
-def summary_value(table: Table, side: str, *names: str) -> Decimal | None:
-    wanted = {squeeze(n) for n in names}
+def summary_row(table: Table, figure: str) -> Row | None:
+    """The row of a summary table that prints a figure; None where none is printed."""
+    return labelled_row(table, FIGURE_SIDES[figure], *summary_labels(figure))
+
+
+def labelled_row(table: Table, side: str, *names: str) -> Row | None:
+    """The first row of a side printed under the first of `names` the table prints."""
+    printed: dict[str, Row] = {}
     for row in table.rows:
-        if row.side == side and bare_name(row.name) in wanted:
-            return row.amounts.get(side, Decimal(0))
-    return None
+        if row.side == side:
+            printed.setdefault(bare_name(row.name), row)
+    return next((printed[squeeze(n)] for n in names if squeeze(n) in printed), None)
+
+
+def summary_value(table: Table, side: str, *names: str) -> Decimal | None:
+    row = labelled_row(table, side, *names)
+    return row.amounts.get(side, Decimal(0)) if row is not None else None

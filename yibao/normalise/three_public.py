@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import cache
 
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
@@ -21,7 +22,7 @@ from yibao.normalise.rows import (
 )
 from yibao.normalise.summary import new_table, unspace
 from yibao.recognise.titles import Segment
-from yibao.reference import measures
+from yibao.reference import load_data, measures
 from yibao.text import squeeze
 
 
@@ -31,6 +32,52 @@ def three_public_measure(label: str) -> str:
         if re.search(rule["pattern"], name):
             return str(rule["measure"])
     return ""
+
+
+@cache
+def identities() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    entries = load_data("measures.yml")["three_public_identities"]
+    return tuple((str(e["total"]), tuple(str(p) for p in e["parts"])) for e in entries)
+
+
+def expanded(parts: tuple[str, ...], figures: dict[str, Decimal]) -> tuple[str, ...] | None:
+    """`parts` with a part that is not printed replaced by its own parts where those are
+    (公务用车购置费 + 运行费 where no subtotal is printed); None if a part cannot be found."""
+    found: list[str] = []
+    for part in parts:
+        if part in figures:
+            found.append(part)
+            continue
+        inner = next((p for whole, p in identities() if whole == part), None)
+        replaced = expanded(inner, figures) if inner else None
+        if replaced is None:
+            return None
+        found.extend(replaced)
+    return tuple(found)
+
+
+PREVIOUS = "previous_"  # last year's figures printed beside this year's (header_tree)
+
+
+def category_identities(table: Table) -> list[tuple[str, list[str]]]:
+    """The identities of a table with the categories as columns: its header's, with those of the
+    categories as the domain has them (总计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费,
+    公务用车 = 购置 + 运行), for this year's figures and for last year's printed beside them. A
+    header with cells merged or missing may name fewer parts; a category not printed is no part."""
+    present = [c.measure for c in table.columns]
+    found: list[tuple[str, list[str]]] = []
+    for prefix in ("", PREVIOUS):
+        figures = {
+            m.removeprefix(prefix): Decimal(0)
+            for m in present
+            if m.startswith(prefix) and (prefix or not m.startswith(PREVIOUS))
+        }
+        for whole, parts in identities():
+            inner = expanded(parts, figures)
+            if whole in figures and inner is not None and whole not in inner:
+                found.append((prefix + whole, [prefix + part for part in inner]))
+    wholes = {whole for whole, _ in found}
+    return found + [(whole, parts) for whole, parts in table.identities if whole not in wholes]
 
 
 def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) -> Table | None:
@@ -53,7 +100,10 @@ def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) 
     if categories & measures_ or (has_cells(lines) and len(measures_ - {"total"}) >= 2):
         # categories as columns; or categories as rows under fund columns (合计 | 一般公共预算 | …),
         # each row keeping every column
-        return read_classified(segment, table_no, problems)
+        table = read_classified(segment, table_no, problems)
+        if table is not None:
+            table.identities = category_identities(table)
+        return table
     return _read_three_public_by_rows(segment, table_no, data, problems, bool(header))
 
 

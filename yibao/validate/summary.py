@@ -10,7 +10,7 @@ from functools import cache, lru_cache
 
 from yibao.model import Check, Row, Table
 from yibao.model.enums import Side
-from yibao.normalise.summary import bare_name, summary_figure, summary_labels
+from yibao.normalise.summary import bare_name, summary_figure, summary_labels, summary_row
 from yibao.reference import load_data
 from yibao.text import squeeze
 from yibao.validate.base import ZERO, Rule, register, total
@@ -70,18 +70,34 @@ class YearExpensePlusCarryforward(SummaryRule):
             yield self.compare(table.table_id, expense, actual, 2 + len(loose), table.table_id)
 
 
+def fund_columns(table: Table) -> list[str]:
+    """The expenditure columns a summary table splits by fund (一般公共预算, 政府性基金 …): the
+    parts of its row identity 支出 = 一般公共预算 + 政府性基金 + 国有资本经营预算."""
+    return [p for whole, parts in table.identities if whole == Side.EXPENDITURE for p in parts]
+
+
 @register
 class FunctionClassesSum(SummaryRule):
+    """The classes add up to the expenditure of the year, in the 支出 column and in each column
+    of a fund the table splits it by (the check id then ends with the column)."""
+
     code = "function_classes_sum"
 
     def check_table(self, table: Table) -> Iterable[Check]:
         classes = [r for r in table.rows if r.side == Side.EXPENDITURE and r.standard_code]
-        year_expense = summary_figure(table, "year_expense")
-        reference = year_expense if year_expense is not None else summary_figure(table, "expense_total")
-        if classes and reference is not None:
-            yield self.compare(
-                table.table_id, reference, total(classes, Side.EXPENDITURE), len(classes), table.table_id
-            )
+        row = summary_row(table, "year_expense") or summary_row(table, "expense_total")
+        if not classes or row is None:
+            return
+        yield self.compare(
+            table.table_id, row.amounts.get(Side.EXPENDITURE, ZERO), total(classes, Side.EXPENDITURE), len(classes),
+            table.table_id,
+        )  # fmt: skip
+        for measure in fund_columns(table):
+            if measure in row.amounts and all(measure in c.amounts for c in classes):
+                yield self.compare(
+                    table.table_id, row.amounts[measure], total(classes, measure), len(classes), table.table_id, "",
+                    measure, check_id=f"{table.table_id}.{self.code}_{measure}",
+                )  # fmt: skip
 
 
 @register

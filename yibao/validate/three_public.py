@@ -13,35 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import cache
 
 from yibao.model import Check, Table
-from yibao.reference import load_data
+from yibao.normalise.three_public import expanded, identities
 from yibao.validate.base import ZERO, Rule, register
 
 THREE_PUBLIC = "three_public"
-
-
-@cache
-def identities() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    entries = load_data("measures.yml")["three_public_identities"]
-    return tuple((str(e["total"]), tuple(str(p) for p in e["parts"])) for e in entries)
-
-
-def expanded(parts: tuple[str, ...], figures: dict[str, Decimal]) -> tuple[str, ...] | None:
-    """`parts` with a part that is not printed replaced by its own parts where those are
-    (公务用车购置费 + 运行费 where no subtotal is printed); None if a part cannot be found."""
-    found: list[str] = []
-    for part in parts:
-        if part in figures:
-            found.append(part)
-            continue
-        inner = next((p for whole, p in identities() if whole == part), None)
-        replaced = expanded(inner, figures) if inner else None
-        if replaced is None:
-            return None
-        found.extend(replaced)
-    return tuple(found)
 
 
 def one_per_row(table: Table) -> bool:
