@@ -21,6 +21,7 @@ be written: disk full, read-only); 3 another build is writing the same output.
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from yibao.model.ids import doc_id, document_id
 from yibao.output import OutputError, OutputLocked, output_lock, write_error
 from yibao.package import write_all
 from yibao.package.cells import from_cell
-from yibao.pipeline import parse_document, parse_parts, sha256_of
+from yibao.pipeline import REQUIRED_TABLES, parse_document, parse_parts, sha256_of
 
 NOT_DOCUMENTS = ("readme.md", "license.md")
 EXIT_WRITE_FAILED = 2
@@ -151,6 +152,37 @@ def build_documents(
         if document.error:
             print(f"{shown(document.source_file)}: error — {shown(document.error)}", file=log)
     return resolve_conflicts(documents, rejected, log, published or {})
+
+
+def check_document(file: Path, name: str, log: Any = None) -> Document:
+    """`build.py check FILE`: the document FILE is, read as a build would read it. A file that may
+    be one part of a disclosure published in several (no table, a standard table missing, or no
+    narrative) is read with the other documents of its folder, and merged with those that are its
+    other parts (`merge_parts`)."""
+    document = read_isolated(parse_document, [(file, name)], workers=1)[0]
+    if not _may_be_part(document):
+        return document
+    inside = file.resolve().parent.is_relative_to(Path.cwd().resolve())
+    siblings = [p for p in source_files(file.parent) if p.parent == file.parent and p.resolve() != file.resolve()]
+    if not siblings:
+        return document
+    tasks = [(p, display_path(p, p.parent) if inside else str(p)) for p in siblings]
+    documents = [document, *read_isolated(parse_document, tasks)]
+    paths = {name: file, **{n: p for p, n in tasks}}
+    group = next((g for g in part_groups(documents) if document in g), None)
+    if group is None:
+        return document
+    [merged] = merge_parts(group, paths, log if log is not None else io.StringIO())
+    return merged
+
+
+def _may_be_part(document: Document) -> bool:
+    if document.no_tables:
+        return True
+    if document.error:
+        return False
+    printed = printed_tables(document)
+    return any(t not in printed for t in REQUIRED_TABLES) or not (document.glossary or document.stated_changes)
 
 
 def part_key(document: Document) -> str:
