@@ -236,3 +236,34 @@ def test_department_and_unit_budget_of_one_body_are_two_documents(tmp_path: Path
     by_scope = {r["scope"]: r["doc_id"] for r in documents}
     assert by_scope["unit"] == by_scope["department"] + "-unit"
     assert all(r["status"] != "error" and r["parts"] == "" for r in documents)
+
+
+@pytest.mark.skipif(not (REAL / "MANIFEST.tsv").is_file(), reason=f"{REAL} is not there")
+def test_jiangsu_file_and_tables_are_one_document(tmp_path: Path) -> None:
+    """051 (文件: the narrative) + 052 (表格) of 中共江苏省委办公厅 2019. The narrative's cover prints
+    江苏省委办公厅 only, so its metadata file names the body as the tables do."""
+    sources = tmp_path / "src" / "jiangsu"
+    sources.mkdir(parents=True)
+    names = []
+    for prefix in ("051_", "052_"):
+        [path] = REAL.glob(f"{prefix}*.pdf")
+        shutil.copyfile(path, sources / path.name)
+        names.append(f"src/jiangsu/{path.name}")
+    (sources / (Path(names[0]).stem + ".meta.toml")).write_text('bureau = "中共江苏省委办公厅"\n', "utf-8")
+    log = io.StringIO()
+    build_data(tmp_path / "src", tmp_path / "out", log=log)
+    assert not read_csv(tmp_path / "out" / "rejected_files.csv"), log.getvalue()
+    [document] = read_csv(tmp_path / "out" / "documents.csv")
+    assert document["parts"] == ";".join(names) and document["source_file"] == names[1]
+    assert (document["bureau"], document["fiscal_year"], document["status"]) == (
+        "中共江苏省委办公厅",
+        "2019",
+        "partial",
+    )
+    items = rows(tmp_path / "out", "line_items", document["doc_id"])
+    # 表格 p1 收支预算总表: 一、财政拨款 27,664.22 / 一、一般公共服务支出 22,395.50 / 一、基本支出 11,700.63
+    assert {(r["name"], r["amount"], r["source_file"], r["page"]) for r in items if r["table"] == "summary"} >= {
+        ("一、财政拨款", "27664.22", names[1], "1"),
+        ("一、一般公共服务支出", "22395.50", names[1], "1"),
+        ("一、基本支出", "11700.63", names[1], "1"),
+    }
