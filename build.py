@@ -2,7 +2,8 @@
 
 python build.py                                   everything: data package, pages, static site
 python build.py data [--sources DIR] [--out DIR]  parse every document, write the data package
-python build.py check FILE [--json]               what was recognised in one document
+python build.py check FILE [--json]               what was recognised in one document (with the
+                                                  other parts of it in FILE's folder, if any)
 python build.py site [--package DIR]              pages and static site from a data package
 
 Exit status: 0 done; 1 some document could not be read or a file was rejected (everything else is
@@ -20,12 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from yibao.build import EXIT_LOCKED, EXIT_WRITE_FAILED, build_data, display_path  # noqa: E402
+from yibao.build import EXIT_LOCKED, EXIT_WRITE_FAILED, build_data, check_document, display_path  # noqa: E402
 from yibao.display import shown  # noqa: E402
-from yibao.isolation import read_isolated  # noqa: E402
 from yibao.messages import say  # noqa: E402
 from yibao.output import OutputError, OutputLocked, output_lock  # noqa: E402
-from yibao.pipeline import parse_document  # noqa: E402
 from yibao.report import as_dict, as_json, as_text  # noqa: E402
 
 
@@ -35,8 +34,9 @@ def command_check(file: Path, as_json_output: bool) -> int:
         return 2
     inside = file.resolve().is_relative_to(Path.cwd().resolve())
     name = display_path(file, file.parent) if inside else str(file)
-    # read in a worker under the same limits as in a build: a hostile file cannot hang `check`
-    document = read_isolated(parse_document, [(file, name)], workers=1)[0]
+    # read in a worker under the same limits as in a build: a hostile file cannot hang `check`;
+    # a file that may be one part of a disclosure is read with the other files of its folder
+    document = check_document(file, name)
     if as_json_output:
         print(as_json(as_dict(document)))
     else:

@@ -6,6 +6,9 @@ process of its own under resource limits (`yibao.isolation`): a document that lo
 or kills its worker is that document's error. A file that vanishes or cannot be read during the
 build is that file's error too.
 
+One disclosure published in several files (说明 + 报表, 绩效目标 apart: the same body, year, kind
+and scope, no table printed in two of them) is read as one document (`merge_parts`).
+
 A conflict (two files claiming one bureau, year and kind) never unpublishes what is published:
 when one of the files is the one the previous package published (same path, or same bytes), it
 stays and the newcomer is rejected; when none is, both are held back until a person decides.
@@ -18,6 +21,7 @@ be written: disk full, read-only); 3 another build is writing the same output.
 from __future__ import annotations
 
 import csv
+import io
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,11 +34,11 @@ from yibao.isolation import read_isolated
 from yibao.messages import say
 from yibao.model import Document, Metadata
 from yibao.model.errors import UnreadableDocument
-from yibao.model.ids import document_id
+from yibao.model.ids import doc_id, document_id
 from yibao.output import OutputError, OutputLocked, output_lock, write_error
 from yibao.package import write_all
 from yibao.package.cells import from_cell
-from yibao.pipeline import checks_across_years, parse_document, sha256_of
+from yibao.pipeline import REQUIRED_TABLES, checks_across_years, parse_document, parse_parts, sha256_of
 
 NOT_DOCUMENTS = ("readme.md", "license.md")
 EXIT_WRITE_FAILED = 2
@@ -143,10 +147,111 @@ def build_documents(
         order.append(name)
     parsed = {d.source_file: d for d in parse_all(to_parse)}
     documents = [parsed[name] if name in parsed else unreadable[name] for name in order]
+    documents = merge_parts(documents, {name: path for path, name in to_parse}, log)
     for document in documents:
         if document.error:
             print(f"{shown(document.source_file)}: error — {shown(document.error)}", file=log)
     return resolve_conflicts(documents, rejected, log, published or {})
+
+
+def check_document(file: Path, name: str, log: Any = None) -> Document:
+    """`build.py check FILE`: the document FILE is, read as a build would read it. A file that may
+    be one part of a disclosure published in several (no table, a standard table missing, or no
+    narrative) is read with the other documents of its folder, and merged with those that are its
+    other parts (`merge_parts`)."""
+    document = read_isolated(parse_document, [(file, name)], workers=1)[0]
+    if not _may_be_part(document):
+        return document
+    inside = file.resolve().parent.is_relative_to(Path.cwd().resolve())
+    siblings = [p for p in source_files(file.parent) if p.parent == file.parent and p.resolve() != file.resolve()]
+    if not siblings:
+        return document
+    tasks = [(p, display_path(p, p.parent) if inside else str(p)) for p in siblings]
+    documents = [document, *read_isolated(parse_document, tasks)]
+    paths = {name: file, **{n: p for p, n in tasks}}
+    group = next((g for g in part_groups(documents) if document in g), None)
+    if group is None:
+        return document
+    [merged] = merge_parts(group, paths, log if log is not None else io.StringIO())
+    return merged
+
+
+def _may_be_part(document: Document) -> bool:
+    if document.no_tables:
+        return True
+    if document.error:
+        return False
+    printed = printed_tables(document)
+    return any(t not in printed for t in REQUIRED_TABLES) or not (document.glossary or document.stated_changes)
+
+
+def part_key(document: Document) -> str:
+    """What a file claims to be (body, year, kind, scope), if it was read far enough to say."""
+    m = document.metadata
+    if not m.bureau or not m.fiscal_year or (document.error and not document.no_tables):
+        return ""
+    return doc_id(m)
+
+
+def printed_tables(document: Document) -> set[str]:
+    return {t.table_id for t in document.tables}
+
+
+def shared_tables(group: list[Document]) -> list[str]:
+    """The tables printed by more than one document of `group`."""
+    seen: dict[str, int] = {}
+    for document in group:
+        for table_id in printed_tables(document):
+            seen[table_id] = seen.get(table_id, 0) + 1
+    return sorted(t for t, count in seen.items() if count > 1)
+
+
+def part_groups(documents: list[Document]) -> list[list[Document]]:
+    """Files that are parts of one disclosure: the same body, year, kind and scope, at least one
+    of them with tables, and no table printed by two of them (two files printing the same table
+    are two versions of one document: a conflict, `resolve_conflicts`)."""
+    by_key: dict[str, list[Document]] = {}
+    for document in documents:
+        key = part_key(document)
+        if key:
+            by_key.setdefault(key, []).append(document)
+    return [
+        group
+        for group in by_key.values()
+        if len(group) > 1 and any(d.tables for d in group) and not shared_tables(group)
+    ]
+
+
+def merge_parts(documents: list[Document], paths: dict[str, Path], log: Any) -> list[Document]:
+    """Read each group of parts (`part_groups`) again, as one document (`parse_parts`): files
+    without tables first (a 说明 before its 报表), then in the listing order; the document takes
+    the path and hash of the part with the most tables."""
+    groups = [g for g in part_groups(documents) if all(d.source_file in paths for d in g)]
+    if not groups:
+        return documents
+    ordered = [sorted(g, key=lambda d: bool(d.tables)) for g in groups]  # stable: listing order kept
+    primaries = [max(g, key=lambda d: len(d.tables)).source_file for g in ordered]
+    items = {
+        primary: [(paths[d.source_file], d.source_file) for d in g]
+        for primary, g in zip(primaries, ordered, strict=True)
+    }
+    merged = read_isolated(lambda _path, name: parse_parts(items[name], name), [(paths[p], p) for p in primaries])
+    by_primary = dict(zip(primaries, merged, strict=True))
+    in_group = {d.source_file: primary for primary, g in zip(primaries, ordered, strict=True) for d in g}
+    result: list[Document] = []
+    for document in documents:
+        primary = in_group.get(document.source_file)
+        if primary is None:
+            result.append(document)
+        elif document.source_file == primary:
+            one = by_primary[primary]
+            names = ", ".join(name for _, name in items[primary])
+            print(
+                f"{shown(primary)}: merged — {shown(say('build.merged', doc_id=document_id(one), parts=names))}",
+                file=log,
+            )
+            result.append(one)
+    return result
 
 
 def resolve_conflicts(
@@ -169,6 +274,8 @@ def resolve_conflicts(
             continue
         incumbent = _incumbent(group, published.get(did))
         names = [d.source_file for d in group]
+        shared = shared_tables(group)
+        same = " " + say("build.same_tables", tables=", ".join(shared)) if shared else ""
         for document in group:
             if document is incumbent:
                 kept.append(document)
@@ -178,6 +285,7 @@ def resolve_conflicts(
             else:
                 others = ", ".join(n for n in names if n != document.source_file)
                 reason = say("build.conflict", others=others, doc_id=did)
+            reason += same
             rejected.append({"source_file": document.source_file, "sha256": document.sha256, "reason": reason})
             print(f"{shown(document.source_file)}: conflict — {shown(reason)}", file=log)
     kept.sort(key=document_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import stat
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 from yibao.derive.key_figures import key_figures
@@ -18,7 +19,18 @@ from yibao.extract import file_error, read_source
 from yibao.extract.sidecar import metadata_file as sidecar_file
 from yibao.extract.sidecar import read_overrides
 from yibao.messages import say
-from yibao.model import Document, GlossaryEntry, Metadata, PerformanceTarget, Problem, Project, SourceText, Table
+from yibao.model import (
+    Document,
+    GlossaryEntry,
+    Metadata,
+    Part,
+    PerformanceTarget,
+    Problem,
+    Project,
+    Row,
+    SourceText,
+    Table,
+)
 from yibao.model.enums import TableStatus, UnitSource
 from yibao.model.errors import MetadataError, UnreadableDocument
 from yibao.normalise.classified import read_classified
@@ -87,18 +99,90 @@ def parse_document(path: Path, display_name: str) -> Document:
     return read_document(document, source, overrides)
 
 
-def read_document(document: Document, source: SourceText, overrides: dict[str, object]) -> Document:
-    """Everything after extraction: metadata, tables, key figures, checks (never raising)."""
+def parse_parts(items: list[tuple[Path, str]], primary: str) -> Document:
+    """One disclosure published in several files (说明 + 报表, 绩效目标 apart), read as one
+    document: the files' pages one after the other (`Document.parts` says which page is whose),
+    each file's tables found in that file alone, the narrative and the checks over all of them.
+    `primary` (one of the names) gives the document its `source_file` and `sha256`."""
+    document = Document(source_file=primary, sha256="", metadata=Metadata())
+    sources: list[SourceText] = []  # as read, each file's own pages and lines
+    placed: list[SourceText] = []  # the same, in the document's pages and lines
+    overrides: dict[str, object] = {}
+    pages = lines = 0
+    for path, name in items:
+        try:
+            digest = sha256_of(path)
+            for key, value in _overrides(path).items():
+                overrides.setdefault(key, value)  # the first part's metadata file says it first
+            source = read_source(path)
+        except (UnreadableDocument, MetadataError) as error:
+            document.error = f"{name}: {error}"
+            return document
+        except MemoryError:
+            raise
+        except Exception as error:
+            document.error = (
+                f"{name}: 读取时出现意外错误 (unexpected error while reading): {type(error).__name__}: {error}"
+            )
+            return document
+        document.parts.append(Part(name, digest, source.pages, pages, lines))
+        if name == primary:
+            document.sha256 = digest
+        sources.append(source)
+        placed.append(shifted(source, pages, lines))
+        pages, lines = placed[-1].pages, max([line.number for line in placed[-1].lines] + [lines])
+    return read_document(document, joined(placed), overrides, sources)
+
+
+def shifted(source: SourceText, pages: int, lines: int) -> SourceText:
+    """`source` as the pages and lines after `pages` and `lines` of a document's earlier parts."""
+    prefix = f"f{pages}"
+    return SourceText(
+        lines=[
+            replace(
+                line, page=line.page + pages, number=line.number + lines, grid=prefix + line.grid if line.grid else ""
+            )
+            for line in source.lines
+        ],
+        pages=source.pages + pages,
+        grids={
+            prefix + key: replace(grid, grid_id=prefix + key, page=grid.page + pages)
+            for key, grid in source.grids.items()
+        },
+        ocr_pages=tuple(page + pages for page in source.ocr_pages),
+        active_content=source.active_content,
+    )
+
+
+def joined(sources: list[SourceText]) -> SourceText:
+    """Shifted parts (`shifted`) as one text."""
+    return SourceText(
+        lines=[line for source in sources for line in source.lines],
+        pages=sources[-1].pages if sources else 0,
+        grids={key: grid for source in sources for key, grid in source.grids.items()},
+        ocr_pages=tuple(page for source in sources for page in source.ocr_pages),
+        active_content=tuple(dict.fromkeys(kind for source in sources for kind in source.active_content)),
+    )
+
+
+def read_document(
+    document: Document, source: SourceText, overrides: dict[str, object], parts: list[SourceText] | None = None
+) -> Document:
+    """Everything after extraction: metadata, tables, key figures, checks (never raising). With
+    `parts` (the files of one disclosure as read, `source` their joined text, `document.parts`
+    where each begins), each part's tables are read in that part alone: a table never runs on
+    into the next file, and what is said of a table names the page of its own file."""
     document.pages = source.pages
     if source.active_content:
         kinds = ", ".join(source.active_content)
         document.problems.append(Problem("warning", say("pdf.active_content", kinds=kinds)))
     if source.ocr_pages:  # every amount on them is a reading to be confirmed by the identities
-        pages = ", ".join(str(page) for page in source.ocr_pages)
+        places = [document.where(page) for page in source.ocr_pages]
+        pages = ", ".join(f"{file} {page}" if document.parts else str(page) for file, page, _ in places)
         document.problems.append(Problem("warning", say("ocr.pages_read", pages=pages)))
     document.metadata = meta.apply_overrides(meta.infer(source), overrides)
     try:
-        read_tables(document, source)
+        read_tables(document, source, parts)
     except MemoryError:
         raise
     except Exception as error:
@@ -133,7 +217,36 @@ def _overrides(path: Path) -> dict[str, object]:
         raise file_error(error) from error
 
 
-def read_tables(document: Document, source: SourceText) -> None:
+def read_tables(document: Document, source: SourceText, parts: list[SourceText] | None = None) -> None:
+    """The tables of `source`; with `parts` (the files of one disclosure, each as read, and
+    `document.parts` saying where each begins in `source`) those of each file, read in that file
+    alone and then placed in the document's pages and lines."""
+    projects: list[Project] = []
+    offsets = [(p.page_offset, p.line_offset) for p in document.parts] if parts else [(0, 0)]
+    for part, (pages, lines) in zip(parts or [source], offsets, strict=True):
+        tables, problems, targets = len(document.tables), len(document.problems), len(document.targets)
+        found = _read_segments(document, part)
+        if pages or lines:
+            placed: list[Table | Row | Problem | PerformanceTarget | Project] = [
+                *document.tables[tables:], *document.problems[problems:], *document.targets[targets:], *found,
+            ]  # fmt: skip
+            for thing in placed + [row for table in document.tables[tables:] for row in table.rows]:
+                _shift(thing, pages, lines)
+        projects.extend(found)
+
+    _units(document.tables)
+    for number, project in enumerate(projects, start=1):
+        project.project_no = number
+    document.projects = projects
+    _link_targets(document)
+    document.glossary = [
+        GlossaryEntry(e.term, e.explanation, e.code, e.line.page, e.line.number)
+        for e in read_glossary(source.lines, document.tables)
+    ]
+
+
+def _read_segments(document: Document, source: SourceText) -> list[Project]:
+    """Every table of `source` into `document` (its problems and targets too); the projects."""
     table_projects: list[Project] = []
     listed_projects: list[Project] = []
     known: dict[str, KnownRows] = {}  # classification → rows placed with certainty, by code
@@ -171,16 +284,19 @@ def read_tables(document: Document, source: SourceText) -> None:
             table.last_page = _last_page(segment)
             table.unit = printed_unit(segment.title_line, segment.lines)
             document.tables.append(table)
-    _units(document.tables)
-    projects = table_projects or listed_projects
-    for number, project in enumerate(projects, start=1):
-        project.project_no = number
-    document.projects = projects
-    _link_targets(document)
-    document.glossary = [
-        GlossaryEntry(e.term, e.explanation, e.code, e.line.page, e.line.number)
-        for e in read_glossary(source.lines, document.tables)
-    ]
+    return table_projects or listed_projects
+
+
+def _shift(thing: Table | Row | Problem | PerformanceTarget | Project, pages: int, lines: int) -> None:
+    """Something read in one part of a document, placed in the document's pages and lines."""
+    if thing.page is not None:
+        thing.page += pages
+    if thing.line is not None:
+        thing.line += lines
+    if isinstance(thing, Table):
+        thing.first_line += lines
+        thing.end_line += lines
+        thing.last_page += pages
 
 
 def _list_table(segment: Segment, number: int, found: int) -> Table | None:
@@ -236,6 +352,7 @@ def _explain_gaps(document: Document) -> None:
     """Say which standard tables were not found; with none at all, this is no disclosure we read."""
     found = {t.table_id for t in document.tables}
     if not found:
+        document.no_tables = True
         document.error = (
             "未找到任何预算表（收支总表、支出总表等），可能不是部门预决算公开文件，或表格标题无法识别；"
             "请确认文件是预决算公开文件，若是，请在议题中附上表格标题以便补充识别规则 "

@@ -43,8 +43,14 @@ def as_dict(document: Document) -> dict[str, Any]:
         "scope": m.scope,
         "admin_level": m.admin_level,
         "units": m.units,
+        "parts": [p.source_file for p in document.parts],
         "tables": [
-            {"table": t.table_id, "title": t.title, "page": t.page, "line": t.line, "rows": t.row_count}
+            {
+                "table": t.table_id,
+                "title": t.title,
+                **dict(zip(("source_file", "page", "line"), document.where(t.page, t.line), strict=True)),
+                "rows": t.row_count,
+            }
             for t in document.tables
         ],
         "projects": len(document.projects),
@@ -97,6 +103,11 @@ def as_dict(document: Document) -> dict[str, Any]:
 def as_text(document: Document) -> str:
     m = document.metadata
     lines = [f"文件 file: {shown(document.source_file)}", f"状态 status: {document.status}"]
+    if document.parts:
+        lines.append(
+            "合并 merged: 同一公开文件分为多个文件发布，已合并读取 (one disclosure published in several files, read as one):"
+        )
+        lines += [f"  {shown(p.source_file)}  {p.pages} 页 pages" for p in document.parts]
     if document.error:
         lines.append(f"无法读取 cannot read: {shown(document.error)}")
         return "\n".join(lines) + "\n"
@@ -111,7 +122,9 @@ def as_text(document: Document) -> str:
         "表格 tables:",
     ]
     for t in document.tables:
-        lines.append(f"  {t.table_id:48} {t.row_count:4} 行 rows  第 {t.page} 页 line {t.line}  {shown(t.title)}")
+        file, page, line = document.where(t.page, t.line)
+        where = f"{shown(file)} " if file else ""
+        lines.append(f"  {t.table_id:48} {t.row_count:4} 行 rows  {where}第 {page} 页 line {line}  {shown(t.title)}")
     lines.append(f"项目 projects: {len(document.projects)}   绩效指标 targets: {len(document.targets)}")
     counts = Counter(c.status for c in document.checks)
     rounding = sum(c.outcome == "rounding" for c in document.checks)

@@ -423,7 +423,8 @@ def mark_conflicts(results: Sequence[Result], published: dict[str, str]) -> None
     for result in results:
         doc_id = str(result.report.get("doc_id") or "")
         other = published.get(doc_id)
-        if result.status in {"ok", "partial"} and other and other != result.path:
+        parts = result.report.get("parts") or []  # one disclosure in several files: its parts are no conflict
+        if result.status in {"ok", "partial"} and other and other != result.path and other not in parts:
             result.conflict = True
             result.report = {
                 **result.report,

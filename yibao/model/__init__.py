@@ -242,6 +242,19 @@ class Metadata:
     published: str = ""
 
 
+@dataclass(frozen=True)
+class Part:
+    """One file of a disclosure published in several (说明 + 报表, 绩效目标 apart): the document's
+    pages and lines are those of its parts one after the other, this part's from `page_offset + 1`
+    and `line_offset + 1` on."""
+
+    source_file: str
+    sha256: str
+    pages: int
+    page_offset: int
+    line_offset: int
+
+
 @dataclass
 class Document:
     """A source document and everything read from it."""
@@ -263,6 +276,19 @@ class Document:
     # the disclosure scorecard (`validate.scorecard`), once the checks have run
     scorecard: list[ScoreItem] = field(default_factory=list)
     error: str = ""  # set when nothing usable could be read
+    # read, but no table found in it: a narrative alone, perhaps one part of a disclosure
+    no_tables: bool = False
+    # the files of a disclosure published in several (empty for one file); `source_file` and
+    # `sha256` are then those of the part that holds the most tables
+    parts: list[Part] = field(default_factory=list)
+
+    def where(self, page: int | None, line: int | None = None) -> tuple[str, int | None, int | None]:
+        """(file, page, line) in that file of a page and line of the document (its parts joined);
+        the file is '' for a document of one file (it is `source_file`) or a place not known."""
+        if not self.parts or page is None:
+            return "", page, line
+        part = next((p for p in reversed(self.parts) if page > p.page_offset), self.parts[0])
+        return part.source_file, page - part.page_offset, None if line is None else line - part.line_offset
 
     @property
     def status(self) -> str:

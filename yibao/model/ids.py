@@ -13,7 +13,11 @@ def bureau_id(bureau: str) -> str:
 
 
 def doc_id(metadata: Metadata) -> str:
-    return f"{bureau_id(metadata.bureau)}-{metadata.fiscal_year}-{metadata.doc_type or 'unknown'}"
+    """bureau, year and kind; a 单位 document (the body's own, 单位预算) is another document than
+    the 部门 one of the same body and year, so its scope is part of its id (`-unit`). A 部门
+    document (or one whose scope is not known) keeps the plain form."""
+    scope = "-unit" if metadata.scope == "unit" else ""
+    return f"{bureau_id(metadata.bureau)}-{metadata.fiscal_year}-{metadata.doc_type or 'unknown'}{scope}"
 
 
 def document_id(document: Document) -> str:

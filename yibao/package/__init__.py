@@ -70,7 +70,7 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
         "source_file": document.source_file, "source_url": m.source_url, "published": m.published,
         "sha256": document.sha256, "pages": document.pages, "status": document.status,
         "tables_found": len(document.tables), "checks_failed": sum(c.status == "fail" for c in document.checks),
-        "problems": document.error,
+        "problems": document.error, "parts": ";".join(part.source_file for part in document.parts),
     })  # fmt: skip
     for table in document.tables:
         rows["tables"].append({
@@ -105,7 +105,17 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
         rows["stated_changes"].append(entity_row(did, change))
     for score in document.scorecard:
         rows["scorecard"].append(entity_row(did, score, **criterion_fields(score.criterion)))
+    for name in PLACED:
+        for row in rows[name]:
+            row["source_file"], row["page"], row["line"] = document.where(row.get("page"), row.get("line"))
     return rows
+
+
+# the resources whose rows say where they are printed: page and line in their own file, which
+# `source_file` names (a disclosure published in several files has its pages in each)
+PLACED = (
+    "tables", "line_items", "projects", "performance_targets", "glossary", "problems", "stated_changes", "scorecard",
+)  # fmt: skip
 
 
 @cache

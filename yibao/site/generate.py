@@ -324,6 +324,7 @@ class SiteWriter:
             "printed": printed_tables(self.tables.get(view.doc_id, []), items, self.measure_labels),
             "rows_csv": self.document_csv(view, "line_items", ROWS_CSV_DIR),
             "source_href": self.source_copies.get(view.doc_id, ""),
+            "source_file": view.doc.get("source_file", ""),  # the file source_href serves
             "source_withheld": view.doc_id in self.sources_withheld,
             "document_package": (
                 f"data/documents/{self.document_packages[view.doc_id]}/datapackage.json"

@@ -89,6 +89,7 @@ class ScoreItem:
     table: str
     page: str
     evidence: str
+    part: str = ""  # a document of several files: the file `page` is in
 
 
 @dataclass
@@ -174,6 +175,7 @@ def document_scorecard(rows: list[Row]) -> Scorecard:
                 table=row.get("table", ""),
                 page=row.get("page", ""),
                 evidence=shorten(row.get("evidence", "")),
+                part=row.get("source_file", ""),
             )
         )
     ordered = sorted(by_criterion.values(), key=lambda c: (order.get(c.criterion, len(order)), c.criterion))
@@ -245,6 +247,7 @@ class StatedChange:
     page: str
     sentence: str
     previous_document: Decimal | None = None  # the same figure in last year's document, if any
+    part: str = ""  # a document of several files: the file `page` is in
 
     @property
     def change_text(self) -> str:
@@ -292,6 +295,7 @@ def stated_changes(rows: list[Row], last_year_figures: Row | None) -> list[State
                 previous=to_decimal(row.get("previous")),
                 page=row.get("page", ""),
                 sentence=row.get("sentence", ""),
+                part=row.get("source_file", ""),
                 previous_document=to_decimal((last_year_figures or {}).get(figure)) if figure else None,
             )
         )
