@@ -124,8 +124,11 @@ def test_key_figures(package: Path) -> None:
 
 
 def test_same_results_from_plain_seed_copies_without_metadata(package: Path, seeds_package: Path) -> None:
+    seeds = {row["doc_id"] for row in read_csv(seeds_package / "documents.csv")}
+    assert len(seeds) == 4
     for resource in ("line_items", "key_figures", "projects", "checks", "performance_targets"):
-        assert read_csv(package / f"{resource}.csv") == read_csv(seeds_package / f"{resource}.csv"), resource
+        published = [row for row in read_csv(package / f"{resource}.csv") if row["doc_id"] in seeds]
+        assert published == read_csv(seeds_package / f"{resource}.csv"), resource
 
 
 def test_appropriation_summary_agrees_with_the_fund_tables(package: Path) -> None:

@@ -201,7 +201,6 @@ def test_no_name_on_a_page_holds_header_words(served):
         assert dirty == [], (relative, dirty[:3])
 
 
-@pytest.mark.xfail(reason="names are read by the parser (normalise), not the site; the site shows them clean")
 def test_no_name_in_the_package_holds_header_words():
     names = [r["name"] for r in rows("line_items")] + [r["name"] for r in rows("projects")]
     names += [r[key] for r in rows("performance_targets") for key in ("project", "level1", "level2", "level3")]

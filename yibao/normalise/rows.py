@@ -179,15 +179,20 @@ def rows_from_records(data: list[Line], furniture: set[str] | None = None) -> li
     expected = 1
     skipping_header = False
     furniture = furniture or set()
+    header_end = -1  # the repeated header's 栏次 line, once a page repeats the furniture
     for index, line in enumerate(data):
         text = line.text
         if is_noise(text) or squeeze(text) in furniture:
             skipping_header = not squeeze(text).startswith("栏次")
+            if skipping_header:
+                header_end = _column_numbers_line(data, index)
             continue
         if _is_page_number(data, index, expected, records):
             continue
         if skipping_header:
-            if is_header_line(text):
+            # Header words wrap one or two characters a line (上年 / 结转科目): every line up to
+            # the repeated 栏次 line is header, whatever its words.
+            if is_header_line(text) or index < header_end:
                 continue
             skipping_header = False
         tokens = tokens_of(text)
@@ -200,6 +205,18 @@ def rows_from_records(data: list[Line], furniture: set[str] | None = None) -> li
         if records:
             records[-1].extend((t, line) for t in tokens)
     return [_record_to_row(record) for record in records if record]
+
+
+def _column_numbers_line(data: list[Line], start: int) -> int:
+    """The index of the 栏次 line (column numbers) that ends a header repeated from `start`, if
+    one comes before any amount; -1 when none does."""
+    for index in range(start + 1, len(data)):
+        text = data[index].text
+        if squeeze(text).startswith("栏次"):
+            return index
+        if any(is_amount(t) for t in tokens_of(text)):
+            return -1
+    return -1
 
 
 def _is_page_number(data: list[Line], index: int, expected: int, records: list[list[tuple[str, Line]]]) -> bool:
