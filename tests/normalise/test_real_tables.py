@@ -301,3 +301,20 @@ def test_names_indented_under_their_parent_give_levels_and_parents() -> None:
     checks = [c for c in run_checks(Document("d", "0" * 64, Metadata(), tables=[table]), SourceText([], 1))]
     parent = [c for c in checks if c.check == "expenditure.parent_equals_children" and c.code == ""]
     assert parent and all(c.status == "pass" for c in parent)
+
+
+# 045_swu-2023-bumen-yusuan.pdf, page 8 (西南大学收入预算表): 使用非财政拨款结余 is a source of the total.
+SWU_P8_HEADER = [
+    "科目编码\t科目名称\t收入合计\t上年结转\t财政拨款收入\t事业收入\t\t其他收入\t使用非财政拨款结余",
+    "\t\t\t\t\t金额\t其中：教育收费\t\t",
+]
+
+
+def test_balance_of_non_appropriation_funds_is_a_column_of_its_own() -> None:
+    cells = cells_from_rows([row.split("\t") for row in SWU_P8_HEADER])
+    layout, unknown = layout_from_leaves(leaves(cells, 2, 9))
+    assert not unknown
+    assert "non_appropriation_balance" in [c.measure for c in layout.columns]
+    # 合计 557,259.13 = 93,801.70 + 230,876.38 + 122,342.73 + 50,265.53 + 59,972.79
+    total, parts = layout.identities[0]
+    assert total == "total" and "non_appropriation_balance" in parts
