@@ -318,3 +318,22 @@ def test_balance_of_non_appropriation_funds_is_a_column_of_its_own() -> None:
     # 合计 557,259.13 = 93,801.70 + 230,876.38 + 122,342.73 + 50,265.53 + 59,972.79
     total, parts = layout.identities[0]
     assert total == "total" and "non_appropriation_balance" in parts
+
+
+# 022_yt-ybj-2026-bumen-yusuan.pdf, page 19 (一般公共预算“三公”经费支出情况表): 2025年预算数 and
+# 2026年预算数 side by side, each over 合计 | 因公出国（境）经费 | 公务用车购置及运行维护费 (小计,
+# 购置, 运行维护) | 公务接待费.
+YANTAI_P19_HEADER = [
+    "2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t",
+    "合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t"
+    "合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费",
+    "\t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t",
+]
+
+
+def test_three_public_under_a_year_heading_sums_all_three_categories() -> None:
+    cells = cells_from_rows([row.split("\t") for row in YANTAI_P19_HEADER])
+    layout, unknown = layout_from_leaves(leaves(cells, 0, 12))
+    assert not unknown
+    # 2026: 合计 3.15 = 因公出国 (blank) + 公务用车 (blank) + 公务接待费 3.15
+    assert layout.identities[0] == ("total", ["overseas", "vehicle", "reception"])
