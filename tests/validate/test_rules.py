@@ -189,3 +189,15 @@ def test_unnumbered_income_items_between_two_numbered_ones_are_parts_of_the_firs
         ]
     )
     assert checks_of(table)["summary.side_items_sum"] == ["pass", "pass"]
+
+
+def test_income_of_the_year_stated_is_no_claim_on_the_grand_total() -> None:
+    # 045_swu-2023-bumen-yusuan.pdf, page 11: "我校 2023 年收支总预算 557,259.13 万元，其中本年收入预算
+    # 403,484.64 万元，…；本年支出预算 468,779.07 万元" — 本年收入 / 本年支出, not the totals
+    from yibao.recognise.narrative import claims
+    from yibao.validate.narrative import stated_in
+
+    text = "我校2023年收支总预算557,259.13万元，其中本年收入预算403,484.64万元，上年结转93,801.70万元；本年支出预算468,779.07万元。"
+    found = dict(zip([c.figure for c in claims()], stated_in(text), strict=True))
+    assert [amount for _, amount in found["income_grand_total"]] == [D("557259.13")]
+    assert found["expense_grand_total"] == ()
