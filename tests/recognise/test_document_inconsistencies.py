@@ -1,0 +1,76 @@
+"""Identity checks that fail on ../shared/real because the document's own printed numbers do not
+add up. Every number here was read by hand from the page named (the page image); the test
+asserts that the parser read exactly those numbers, that they do not add up as printed, and that
+the check reports it. A failing check not listed here is a misreading of ours.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.recognise.corpus import REAL, document_of, real_files
+from yibao.model import Document, Row
+from yibao.validate.tables import children_by_parent
+
+pytestmark = pytest.mark.skipif(not (REAL / "MANIFEST.tsv").is_file(), reason=f"{REAL} is not there")
+
+# (file, page, table, parent code ('' = 合计), measure, printed parent, printed children)
+INCONSISTENT = [
+    # 预算05表 一般公共预算支出表: 合计 110,896.619602 under 15 printed 项 rows that add up to
+    # 29,117.619602 (the 81,779 万元 of 卫生健康 project spending of the 收支总表 has no row here)
+    (
+        "018_bj-ybj-2026-bumen-yusuan-baobiao.pdf", 6, "general_budget_expenditure", "", "total",
+        "110896.619602",
+        ["99.812380", "4247.250789", "650.833291", "4000.399006", "8935.000000", "2.000000", "5224.805319",
+         "777.418376", "1.360000", "82.740000", "1126.753690", "0.600000", "2148.780000", "1279.078320",
+         "540.788431"],
+    ),
+    # 西南大学收入预算表: 2050202 小学教育 收入合计 9,645.51, its parts 14.33 + 8,201.15 + 0.50 +
+    # 1,430.03 = 9,646.01; 20502 普通教育 520,603.91 (= its own parts) against its 项 9,645.51 +
+    # 27,109.72 + 483,848.18 = 520,603.41
+    ("045_swu-2023-bumen-yusuan.pdf", 8, "revenue", "20502", "total", "520603.91",
+     ["9645.51", "27109.72", "483848.18"]),
+    # 一般公共预算基本支出功能分类预算表 (元), pages 17–18: 302 商品和服务支出 24,840,779 against its 18
+    # 款 that add up to 24,840,778
+    (
+        "015_sh-caizhengju-2025-danwei-yusuan.pdf", 17, "general_budget_basic_expenditure", "302", "total",
+        "24840779",
+        ["1000000", "50000", "400000", "800000", "1000000", "9265733", "1000000", "2887000", "600000", "363800",
+         "70000", "191000", "50000", "1441005", "1607040", "322000", "2600000", "1193200"],
+    ),
+]  # fmt: skip
+
+
+def _cases() -> list[tuple[str, int, str, str, str, str, list[str]]]:
+    present = set(real_files())
+    return [case for case in INCONSISTENT if case[0] in present]
+
+
+def _children(document: Document, table_id: str, code: str) -> tuple[Row, list[Row]]:
+    """The parent row and the rows the identity sums for it (the validator's own reading)."""
+    table = next(t for t in document.tables if t.table_id == table_id)
+    index = next(i for i, r in enumerate(table.rows) if (r.code == code if code else r.level == "total"))
+    return table.rows[index], children_by_parent(table)[index]
+
+
+@pytest.mark.parametrize(("name", "page", "table_id", "code", "measure", "printed", "parts"), _cases())
+def test_printed_numbers_do_not_add_up(
+    name: str, page: int, table_id: str, code: str, measure: str, printed: str, parts: list[str]
+) -> None:
+    document = document_of(name)
+    parent, children = _children(document, table_id, code)
+    assert parent.page == page
+    # read as printed …
+    assert parent.amounts[measure] == Decimal(printed)
+    assert [r.amounts[measure] for r in children] == [Decimal(p) for p in parts]
+    # … the printed numbers do not add up …
+    assert sum((Decimal(p) for p in parts), Decimal(0)) != Decimal(printed)
+    # … and the check says so
+    failed = [
+        c for c in document.checks
+        if c.status == "fail" and c.table == table_id and c.code == code and c.measure == measure
+        and c.check.endswith(("parent_equals_children", "total_equals_rows"))
+    ]  # fmt: skip
+    assert len(failed) == 1
