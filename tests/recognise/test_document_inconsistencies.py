@@ -82,3 +82,41 @@ def test_printed_numbers_do_not_add_up(
         and c.check.endswith(("parent_equals_children", "total_equals_rows"))
     ]  # fmt: skip
     assert len(failed) == 1
+
+
+# A class printed with one amount in a summary table and another in the detail table (the text
+# layer of each page; 1 cent apart, each table rounded on its own): (file, summary table, summary
+# page, class label, amount, detail table, detail page, code, amount)
+PRINTED_TWICE = [
+    ("001_sh-putuo-guihuaziyuan-2024-juesuan.pdf", "summary", 7, "九、卫生健康支出", "236.63",
+     "expenditure", 10, "210", "236.64"),
+    ("001_sh-putuo-guihuaziyuan-2024-juesuan.pdf", "appropriation_summary", 12, "九、卫生健康支出", "236.63",
+     "general_budget_expenditure", 14, "210", "236.64"),
+    ("003_sh-putuo-caizhengju-2024-juesuan.pdf", "appropriation_summary", 12, "八、社会保障和就业支出", "326.71",
+     "general_budget_expenditure", 15, "208", "326.72"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "summary_id", "summary_page", "label", "summary_amount", "detail_id", "detail_page", "code", "amount"),
+    [case for case in PRINTED_TWICE if case[0] in set(real_files())],
+)
+def test_a_class_printed_with_two_amounts(
+    name: str,
+    summary_id: str,
+    summary_page: int,
+    label: str,
+    summary_amount: str,
+    detail_id: str,
+    detail_page: int,
+    code: str,
+    amount: str,
+) -> None:
+    document = document_of(name)
+    summary = next(t for t in document.tables if t.table_id == summary_id)
+    row = next(r for r in summary.rows if r.name == label and r.side == "expenditure")
+    assert (summary.page, row.amounts["expenditure"]) == (summary_page, Decimal(summary_amount))
+    detail = next(t for t in document.tables if t.table_id == detail_id)
+    printed = next(r for r in detail.rows if r.code == code)
+    assert (detail.page, printed.amounts["total"]) == (detail_page, Decimal(amount))
+    assert any(c.status == "fail" and c.check.startswith("cross.") and c.code == code for c in document.checks)
