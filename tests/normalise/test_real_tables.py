@@ -416,3 +416,39 @@ def test_names_indented_under_their_parent_give_levels_and_parents() -> None:
     checks = [c for c in run_checks(Document("d", "0" * 64, Metadata(), tables=[table]), SourceText([], 1))]
     parent = [c for c in checks if c.check == "expenditure.parent_equals_children" and c.code == ""]
     assert parent and all(c.status == "pass" for c in parent)
+
+
+# 045_swu-2023-bumen-yusuan.pdf, page 8 (西南大学收入预算表): 使用非财政拨款结余 is a source of the total.
+SWU_P8_HEADER = [
+    "科目编码\t科目名称\t收入合计\t上年结转\t财政拨款收入\t事业收入\t\t其他收入\t使用非财政拨款结余",
+    "\t\t\t\t\t金额\t其中：教育收费\t\t",
+]
+
+
+def test_balance_of_non_appropriation_funds_is_a_column_of_its_own() -> None:
+    cells = cells_from_rows([row.split("\t") for row in SWU_P8_HEADER])
+    layout, unknown = layout_from_leaves(leaves(cells, 2, 9))
+    assert [leaf.path for leaf in unknown] == [("事业收入", "其中：教育收费")]  # a part of 事业收入, no source
+    assert "non_appropriation_balance" in [c.measure for c in layout.columns]
+    # 合计 557,259.13 = 93,801.70 + 230,876.38 + 122,342.73 + 50,265.53 + 59,972.79
+    total, parts = layout.identities[0]
+    assert total == "total" and "non_appropriation_balance" in parts
+
+
+# 022_yt-ybj-2026-bumen-yusuan.pdf, page 19 (一般公共预算“三公”经费支出情况表): 2025年预算数 and
+# 2026年预算数 side by side, each over 合计 | 因公出国（境）经费 | 公务用车购置及运行维护费 (小计,
+# 购置, 运行维护) | 公务接待费.
+YANTAI_P19_HEADER = [
+    "2025年预算数\t\t\t\t\t\t2026年预算数\t\t\t\t\t",
+    "合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费\t"
+    "合计\t因公出国（境）经费\t公务用车购置及运行维护费\t\t\t公务接待费",
+    "\t\t小计\t公务用车购置经费\t公务用车运行维护费\t\t\t\t小计\t公务用车购置经费\t公务用车运行维护费\t",
+]
+
+
+def test_three_public_under_a_year_heading_sums_all_three_categories() -> None:
+    cells = cells_from_rows([row.split("\t") for row in YANTAI_P19_HEADER])
+    layout, unknown = layout_from_leaves(leaves(cells, 0, 12))
+    assert not unknown
+    # 2026: 合计 3.15 = 因公出国 (blank) + 公务用车 (blank) + 公务接待费 3.15
+    assert layout.identities[0] == ("total", ["overseas", "vehicle", "reception"])

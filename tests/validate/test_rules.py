@@ -141,3 +141,63 @@ def test_a_class_printed_only_by_its_items_is_their_sum_across_tables() -> None:
     assert checks_of(table, classified("expenditure", rows))["cross.summary_class_vs_expenditure"] == ["pass"]
     rows[2] = row("2080505", {"total": "443.44"}, parent="20805")
     assert checks_of(table, classified("expenditure", rows))["cross.summary_class_vs_expenditure"] == ["fail"]
+
+
+def test_a_code_printed_twice_is_the_parent_of_the_rows_below_each() -> None:
+    # 022_yt-ybj-2026-bumen-yusuan.pdf, page 17 (一般公共预算基本支出情况表): 301 工资福利支出 printed
+    # under 501 机关工资福利支出 (493.12) and again under 505 对事业单位经常性补助 (1,516.54)
+    first = ["119.40", "124.96", "106.24", "49.11", "12.00", "22.41", "12.28", "4.65", "42.07"]
+    second = ["389.95", "131.79", "279.16", "282.85", "152.31", "22.00", "69.49", "38.08", "20.86", "130.05"]
+    rows = [row("", {"total": "2009.66"}, level="total", name="合计"), row("301", {"total": "493.12"})]
+    rows += [row(f"3010{k}", {"total": a}, parent="301") for k, a in enumerate(first)]
+    rows.append(row("301", {"total": "1516.54"}))
+    rows += [row(f"3011{k}", {"total": a}, parent="301") for k, a in enumerate(second)]
+    table = classified("general_budget_basic_expenditure", rows)
+    table.classification = "economic"
+    assert checks_of(table)["general_budget_basic_expenditure.parent_equals_children"] == ["pass", "pass"]
+
+
+def test_three_public_figure_above_its_basic_expenditure_line_is_not_testable() -> None:
+    # 007_sh-putuo-zfb-2025-bumen-yusuan.pdf: 公务接待费 28.50 万元 in the “三公” table (page 20),
+    # 185,000.00 元 = 18.50 万元 on 30217 of the basic-expenditure table (page 19); the rest is paid
+    # from 项目支出, which no table prints by economic line
+    three = Table(1, "three_public", "“三公”经费", "", 1, 1, columns=[Column("reception", "公务接待费")])
+    three.rows = [Row(1, "", "合计", {"reception": D("28.50")}, 1, 1, level="total")]
+    basic = classified("general_budget_basic_expenditure", [row("30217", {"total": "18.50"}, parent="302")])
+    document = Document("d", "0" * 64, Metadata(), tables=[three, basic])
+    (check,) = [c for c in run_checks(document, SourceText([], 1)) if c.check == "cross.three_public_vs_economic"]
+    assert (check.status, check.outcome) == ("skip", "not_applicable")
+    basic.rows[0].amounts["total"] = D("30.00")  # more than the “三公” figure: a mismatch
+    (check,) = [c for c in run_checks(document, SourceText([], 1)) if c.check == "cross.three_public_vs_economic"]
+    assert check.status == "fail"
+
+
+def test_unnumbered_income_items_between_two_numbered_ones_are_parts_of_the_first() -> None:
+    # 022_yt-ybj-2026-bumen-yusuan.pdf, page 7 (收支总体情况表): 一、财政拨款收入 16,375.67 printed
+    # over 一般公共预算收入 15,375.67, 政府性基金预算收入 (blank), 国有资本经营预算收入 1,000.00
+    table = summary(
+        [
+            ("income", "一、财政拨款收入", "16375.67"),
+            ("income", "一般公共预算收入", "15375.67"),
+            ("income", "政府性基金预算收入", "0"),
+            ("income", "国有资本经营预算收入", "1000.00"),
+            ("income", "二、财政专户管理资金收入", "0"),
+            ("income", "三、事业收入（不含教育收费）", "0"),
+            ("income", "四、事业单位经营收入", "0"),
+            ("income", "五、其他收入", "0"),
+            ("income", "本年收入合计", "16375.67"),
+        ]
+    )
+    assert checks_of(table)["summary.side_items_sum"] == ["pass", "pass"]
+
+
+def test_income_of_the_year_stated_is_no_claim_on_the_grand_total() -> None:
+    # 045_swu-2023-bumen-yusuan.pdf, page 11: "我校 2023 年收支总预算 557,259.13 万元，其中本年收入预算
+    # 403,484.64 万元，…；本年支出预算 468,779.07 万元" — 本年收入 / 本年支出, not the totals
+    from yibao.recognise.narrative import claims
+    from yibao.validate.narrative import stated_in
+
+    text = "我校2023年收支总预算557,259.13万元，其中本年收入预算403,484.64万元，上年结转93,801.70万元；本年支出预算468,779.07万元。"
+    found = dict(zip([c.figure for c in claims()], stated_in(text), strict=True))
+    assert [amount for _, amount in found["income_grand_total"]] == [D("557259.13")]
+    assert found["expense_grand_total"] == ()

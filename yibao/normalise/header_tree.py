@@ -253,6 +253,6 @@ def _top_part(leaf: Leaf, seen: set[str]) -> str:
     is the group's 小计 or a child of a group printed without one ('' for the total itself)."""
     if leaf.kind == "subtotal":
         return leaf.parent
-    if not leaf.parent:
+    if not leaf.parent or leaf.parent == "total":  # under a heading that is the total (2026年预算数)
         return "" if leaf.measure == "total" else leaf.measure
     return leaf.measure if leaf.parent not in seen else ""

@@ -174,11 +174,24 @@ class Sum:
     parts: tuple[Row, ...]
 
 
-def _levels(items: list[Row]) -> list[int]:
-    """Each item's depth; an item without an ordinal stands with the shallowest of the block."""
-    numbered = [ordinal_level(r.name) for r in items if ordinal_level(r.name)]
-    top = min(numbered, default=1)
-    return [ordinal_level(r.name) or top for r in items]
+def _levels(items: list[Row], side: str = Side.EXPENDITURE) -> list[int]:
+    """Each item's depth; an item without an ordinal stands with the shallowest of the block,
+    except, on the income side, between two items of one ordinal level (一、财政拨款收入,
+    一般公共预算收入 …, 二、…): there it is a part of the item above it. (On the expenditure side
+    unnumbered names under a numbered class are 款 and 项 of several depths.)"""
+    printed = [ordinal_level(r.name) for r in items]
+    top = min((level for level in printed if level), default=1)
+    levels = [level or top for level in printed]
+    if side != Side.INCOME:
+        return levels
+    for index, level in enumerate(printed):
+        if level:
+            continue
+        before = next((printed[k] for k in range(index - 1, -1, -1) if printed[k]), 0)
+        after = next((printed[k] for k in range(index + 1, len(printed)) if printed[k]), 0)
+        if before and before == after:
+            levels[index] = before + 1
+    return levels
 
 
 def _nested_sums(items: list[Row], levels: list[int]) -> tuple[list[Row], list[Sum]]:
@@ -234,7 +247,7 @@ def side_blocks(table: Table, side: str) -> list[Block]:
             block.append(row)
             continue
         if block:
-            levels = _levels(block)
+            levels = _levels(block, side)
             owner = _owner(previous, row, side, opening, min(levels))
             blocks.append(Block(owner, tuple(block), tuple(levels)))
         if row is not None:

@@ -31,10 +31,15 @@ def children_by_parent(table: Table) -> dict[int, list[Row]]:
     index_by_code = {row.code: i for i, row in enumerate(table.rows) if row.code and row.level in CODED_LEVELS}
     total_index = next((i for i, r in enumerate(table.rows) if r.level == Level.TOTAL), None)
     children: dict[int, list[Row]] = {}
+    # a code printed more than once (rows grouped by a second classification: 301 under 501 and
+    # again under 505): a row's parent is the nearest one printed above it
+    above: dict[str, int] = {}
     for index, row in enumerate(table.rows):
         if row.level == Level.TOTAL:
             continue
-        parent = index_by_code.get(row.parent_code) if row.parent_code else None
+        parent = above.get(row.parent_code, index_by_code.get(row.parent_code)) if row.parent_code else None
+        if row.code and row.level in CODED_LEVELS:
+            above[row.code] = index
         if parent is None and not row.code and row.parent_name and row.level in OUTER:
             parent = _named_parent(table.rows, index, row)
         if parent is None:
