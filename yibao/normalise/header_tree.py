@@ -158,6 +158,44 @@ def _fund_sources() -> set[str]:
     return set(measures().get("fund_sources", []))
 
 
+@dataclass
+class _Naming:
+    """The measure a column's header path names so far, as its cells are read top-down."""
+
+    measure: str = ""
+    kind: str = "unknown"
+    parent: str = ""
+    explicit_total: bool = False
+
+    def phase(self, phase: str) -> None:
+        if phase == "final":
+            self.measure, self.kind = (self.measure or "total"), ("phase" if self.measure else "part")
+        else:
+            base = self.measure or "total"
+            self.measure, self.kind = (f"{base}_{phase}" if self.measure else phase), "phase"
+
+    def word(self, role: str) -> None:
+        measure = self.measure
+        if role in ("subtotal", "total") and measure and measure != "total":
+            self.parent, self.kind = measure, "subtotal"
+        elif role == "subtotal":
+            self.measure, self.kind = "total", "part"
+        elif not role:
+            self.measure, self.kind = "", "unknown"
+        elif role == measure:  # 项目支出 / 项目支出总数: the same column named twice
+            pass
+        elif not measure:
+            self.measure, self.kind, self.explicit_total = role, "part", role == "total"
+        elif measure == "total" and not self.explicit_total:
+            self.measure, self.kind = role, "part"
+        elif role in _funds() and measure not in _funds() and measure not in _fund_sources():
+            self.parent, self.measure, self.kind = measure, f"{measure}_{role}", "dimension"
+        elif _group_prefixes().get(measure):
+            self.parent, self.measure, self.kind = measure, _group_prefixes()[measure] + role, "part"
+        else:
+            self.parent, self.measure, self.kind = measure, role, "part"
+
+
 def leaves(cells: list[HeaderCell], first: int, width: int) -> list[Leaf]:
     """Each amount column's measure from its header path (rules in the module doc)."""
     years = [int(y) for c in cells for y in _YEAR.findall(squeeze(c.text))]
@@ -166,11 +204,8 @@ def leaves(cells: list[HeaderCell], first: int, width: int) -> list[Leaf]:
     has_final = any(word_role(c.text) == "phase:final" for c in cells if c.last >= first)
     found: list[Leaf] = []
     for index, path in enumerate(column_paths(cells, first, width)):
-        measure = ""
-        kind = "unknown"
-        parent = ""
+        naming = _Naming()
         previous = False
-        explicit_total = False
         for cell in path:
             if cell.first <= first and cell.last >= width - 1 and amount_width > 1 and cell is not path[-1]:
                 continue  # spans every amount column: names the table
@@ -181,37 +216,13 @@ def leaves(cells: list[HeaderCell], first: int, width: int) -> list[Leaf]:
             if role.startswith("phase:") and not has_final:
                 role = "total"  # 预算数 over the columns of a budget table: a heading
             if role.startswith("phase:"):
-                phase = role.removeprefix("phase:")
-                if phase == "final":
-                    measure, kind = (measure or "total"), ("phase" if measure else "part")
-                else:
-                    base = measure or "total"
-                    measure, kind = (f"{base}_{phase}" if measure else phase), "phase"
-                continue
-            if role in ("subtotal", "total") and measure and measure != "total":
-                parent, kind = measure, "subtotal"
-                continue
-            if role == "subtotal":
-                measure, kind = "total", "part"
-                continue
-            if not role:
-                measure, kind = "", "unknown"
-                continue
-            if role == measure:  # 项目支出 / 项目支出总数: the same column named twice
-                continue
-            if not measure:
-                measure, kind, explicit_total = role, "part", role == "total"
-            elif measure == "total" and not explicit_total:
-                measure, kind = role, "part"
-            elif role in _funds() and measure not in _funds() and measure not in _fund_sources():
-                parent, measure, kind = measure, f"{measure}_{role}", "dimension"
-            elif _group_prefixes().get(measure):
-                parent, measure, kind = measure, _group_prefixes()[measure] + role, "part"
+                naming.phase(role.removeprefix("phase:"))
             else:
-                parent, measure, kind = measure, role, "part"
+                naming.word(role)
+        measure, kind = naming.measure, naming.kind
         if previous and measure:
             measure, kind = f"previous_{measure}", "previous"
-        found.append(Leaf(index, tuple(c.text for c in path), measure, kind, parent))
+        found.append(Leaf(index, tuple(c.text for c in path), measure, kind, naming.parent))
     return found
 
 

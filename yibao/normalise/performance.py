@@ -112,13 +112,8 @@ def _performance_from_cells(segment: Segment, lines: list[Line]) -> tuple[list[P
             continue
         if not columns:
             continue
-        record = {key: parts[i] if i < len(parts) else "" for key, i in columns.items()}
-        if record.get("level1"):
-            above["level1"] = record["level1"]
-            above["level2"] = ""
-        if record.get("level2"):
-            above["level2"] = record["level2"]
-        if not record.get("level3"):
+        record = _indicator_record(parts, columns, above)
+        if record is None:
             continue
         targets.append(
             _target(
@@ -129,6 +124,18 @@ def _performance_from_cells(segment: Segment, lines: list[Line]) -> tuple[list[P
             )
         )  # fmt: skip
     return projects, targets
+
+
+def _indicator_record(parts: list[str], columns: dict[str, int], above: dict[str, str]) -> dict[str, str] | None:
+    """An indicator row's cells by column; its blank 一级 / 二级 cells repeat the row above
+    (`above` is updated). None for a row that names no 三级指标."""
+    record = {key: parts[i] if i < len(parts) else "" for key, i in columns.items()}
+    if record.get("level1"):
+        above["level1"] = record["level1"]
+        above["level2"] = ""
+    if record.get("level2"):
+        above["level2"] = record["level2"]
+    return record if record.get("level3") else None
 
 
 def _column_key(header: str) -> str:
