@@ -31,6 +31,21 @@ def catalogue() -> dict[str, Message]:
     return {code: Message(code, str(entry["zh"]), str(entry.get("en", ""))) for code, entry in entries.items()}
 
 
+class Said(str):
+    """A message's text that remembers its catalogue code: a Problem built from it carries the
+    code without every caller naming it twice."""
+
+    code: str
+
+    def __new__(cls, text: str, code: str) -> Said:
+        said = super().__new__(cls, text)
+        said.code = code
+        return said
+
+    def __reduce__(self) -> tuple[Any, ...]:  # workers send problems back pickled
+        return (Said, (str(self), self.code))
+
+
 def say(code: str, **params: Any) -> str:
     """The message `code` with its parameters filled in: "中文 (English)" (or the Chinese alone,
     for the few messages that are formulas or have their English inside)."""
@@ -39,7 +54,7 @@ def say(code: str, **params: Any) -> str:
     if missing:
         raise KeyError(f"message {code} needs {sorted(missing)}")
     zh = message.zh.format(**params)
-    return f"{zh} ({message.en.format(**params)})" if message.en else zh
+    return Said(f"{zh} ({message.en.format(**params)})" if message.en else zh, code)
 
 
 class CodedError(Exception):

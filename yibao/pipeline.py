@@ -187,7 +187,7 @@ def read_document(
         raise
     except Exception as error:
         document.error = f"解析时出现意外错误 (unexpected error while parsing): {type(error).__name__}: {error}"
-        document.problems.append(Problem("error", traceback.format_exc(limit=3)))
+        document.problems.append(Problem("error", say("read.unexpected_error", trace=traceback.format_exc(limit=3))))
         return document
     _explain_gaps(document)
     if not document.error:
@@ -203,7 +203,7 @@ def read_document(
             document.problems.append(
                 Problem(
                     "error",
-                    f"核对时出现意外错误，部分核对未完成 (unexpected error while checking): {type(error).__name__}: {error}",
+                    say("check.unexpected_error", error=f"{type(error).__name__}: {error}"),
                 )
             )
     return document
@@ -366,7 +366,7 @@ def _explain_gaps(document: Document) -> None:
             document.problems.append(
                 Problem(
                     "error",
-                    f"未找到表格 {table_id}：文件未印出，或标题无法识别 (table not found in the document)",
+                    say("table.not_found", table=table_id),
                     table_id,
                 )
             )
@@ -374,13 +374,13 @@ def _explain_gaps(document: Document) -> None:
         document.problems.append(
             Problem(
                 "error",
-                "无法从文本中识别发布单位（医疗保障局名称），请在元数据文件中填写 bureau (publishing body not found; set `bureau` in the metadata file)",
+                say("metadata.no_bureau"),
             )
         )
     if not document.metadata.fiscal_year:
         document.problems.append(
             Problem(
                 "error",
-                "无法识别预算年度，请在元数据文件中填写 fiscal_year (fiscal year not found; set `fiscal_year` in the metadata file)",
+                say("metadata.no_year"),
             )
         )

@@ -192,6 +192,12 @@ class Problem:
     table: str = ""
     page: int | None = None
     line: int | None = None
+    code: str = ""  # its message's code in the catalogue (yibao/data/messages.yml)
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            self.code = getattr(self.reason, "code", "")
+        self.reason = str(self.reason)
 
 
 @dataclass

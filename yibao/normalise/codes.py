@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from yibao.messages import say
 from yibao.normalise.cells import is_code
 from yibao.reference import load_data
 from yibao.text import squeeze
@@ -100,10 +101,8 @@ def code_from_cell(cell: str) -> tuple[str, str]:
     if len(tokens) == 1:
         return (tokens[0] if tokens[0].isdigit() else ""), ""
     if len(codes) == 1:
-        return codes[
-            0
-        ], f"编码单元格“{cell}”含多余字符，取“{codes[0]}” (code cell {cell!r} has extra text; read {codes[0]})"
-    return "", f"编码单元格“{cell}”无法识别 (unreadable code cell {cell!r})"
+        return codes[0], say("code.extra_text", cell=cell, read=codes[0])
+    return "", say("code.unreadable", cell=cell)
 
 
 def _cell(cells: list[str], index: int) -> str:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from itertools import combinations, product
 from math import comb
 
+from yibao.messages import say
 from yibao.model import Problem, Row, Table
 from yibao.normalise.headers import Layout
 from yibao.normalise.rows import RawRow
@@ -178,8 +179,7 @@ def _extra_amount_problem(raw_row: RawRow, layout: Layout, table: Table, problem
     problems.append(
         Problem(
             "error",
-            f"行“{join_text(raw_row.labels)}”有 {count} 个金额，表头只有 {len(layout.columns)} 列"
-            f" (row has {count} amounts but the header names {len(layout.columns)} columns)",
+            say("table.too_many_amounts", row=join_text(raw_row.labels), count=count, columns=len(layout.columns)),
             table.table_id,
             line.page,
             line.number,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from yibao.messages import say
 from yibao.model import Line, Problem, Project
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
@@ -134,7 +135,7 @@ def _projects_from_lines(segment: Segment, lines: list[Line], problems: list[Pro
         problems.append(
             Problem(
                 "warning",
-                f"项目表末尾有未读懂的文字“{''.join(pending_name)}” (unread text at the end of the project table)",
+                say("projects.unread_tail", text="".join(pending_name)),
                 segment.kind.table_id,
                 lines[-1].page,
                 lines[-1].number,

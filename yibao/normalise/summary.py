@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
 
+from yibao.messages import say
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
@@ -395,7 +396,7 @@ def _side_amounts(
                 _problem(
                     item,
                     table,
-                    f"项目“{item.label}”有 {len(item.amounts)} 个金额，只取第一个 (only the first of {len(item.amounts)} amounts kept)",
+                    say("summary.extra_amounts", label=item.label, count=len(item.amounts)),
                 )
             )
         return {side: item.amounts[0] if item.amounts else Decimal(0)}, "column"
@@ -410,10 +411,13 @@ def _side_amounts(
         _problem(
             item,
             table,
-            f"项目“{item.label}”印有 {len(item.amounts)} 个金额、{len(layout.columns)} 列，"
-            "等式无法确定其余金额所在列，只发布合计"
-            f" (the identities do not tell which columns the other {len(item.amounts) - 1} amounts belong to;"
-            " only the total is published)",
+            say(
+                "summary.columns_undecided",
+                label=item.label,
+                count=len(item.amounts),
+                columns=len(layout.columns),
+                others=len(item.amounts) - 1,
+            ),
         )
     )
     return {"expenditure": item.amounts[0]}, "column"

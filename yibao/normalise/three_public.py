@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from functools import cache
 
+from yibao.messages import say
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
@@ -128,7 +129,7 @@ def _read_three_public_by_rows(
             problems.append(
                 Problem(
                     "warning",
-                    f"“三公”表中无法识别的行“{label}” (unrecognised row)",
+                    say("three_public.unknown_row", label=label),
                     table.table_id,
                     line.page,
                     line.number,

@@ -11,6 +11,8 @@ from typing import Any
 
 import jinja2
 
+from yibao.messages import catalogue
+
 from . import charts as ch
 from . import downloads
 from . import ranking as rk
@@ -601,12 +603,28 @@ class SiteWriter:
             zip_name=ZIP_NAME,
             resources=resources,
             checks=checks,
+            problem_codes=self.problem_codes(),
             license=license_of(self.package.descriptor),
             document_count=len(self.package.documents()),
             scorecard_criteria=sc.method_criteria(),
             required_tables=sc.required_tables(),
             pass_through=sc.pass_through_reference(),
         )
+
+    def problem_codes(self) -> list[dict[str, Any]]:
+        """Each problem code the package holds, with its message from the catalogue and how many
+        problems carry it."""
+        counts = Counter(row.get("code", "") for row in self.package.rows("problems"))
+        messages = catalogue()
+        return [
+            {
+                "code": code,
+                "zh": messages[code].zh if code in messages else "",
+                "en": messages[code].en if code in messages else "",
+                "count": count,
+            }
+            for code, count in sorted(counts.items())
+        ]
 
     def download_entries(self, files: list[str]) -> list[dict[str, Any]]:
         """The data page's download table: file, what it holds, rows, size."""
