@@ -452,3 +452,25 @@ def test_three_public_under_a_year_heading_sums_all_three_categories() -> None:
     assert not unknown
     # 2026: 合计 3.15 = 因公出国 (blank) + 公务用车 (blank) + 公务接待费 3.15
     assert layout.identities[0] == ("total", ["overseas", "vehicle", "reception"])
+
+
+# 054_js-renda-2019-bumen-yusuan-biao.pdf, page 9 (公开表九 “三公”经费、会议费、培训费支出预算表): the
+# 合计 2,600.71 is “三公” 767.60 (199.25 + 183.60 + 384.75) + 会议费 1,469.73 + 培训费 363.38.
+JIANGSU_RENDA_P9 = [
+    "部门： 江苏省人大常委会办公厅 单位：万元",
+    "合计\t“三公”经费\t\t\t\t\t\t会议费\t培训费",
+    "\t小计\t因公出国（境）费\t公务用车购置及运行维护费\t\t\t公务接待费\t\t",
+    "\t\t\t小计\t公务用车购置费\t公务用车运行维护费\t\t\t",
+    "2,600.71\t767.60\t199.25\t183.60\t\t183.60\t384.75\t1,469.73\t363.38",
+]
+
+
+def test_a_three_public_total_over_more_than_the_categories_keeps_the_header_identity() -> None:
+    table = read_three_public(
+        segment("three_public", "“三公”经费、会议费、培训费支出预算表", 9, JIANGSU_RENDA_P9), 1, []
+    )
+    assert table is not None
+    assert ("total", ["overseas", "vehicle", "reception", "meeting", "training"]) in table.identities
+    assert ("vehicle", ["vehicle_purchase", "vehicle_operation"]) in table.identities
+    found = {c.check: c.status for c in run_checks(document_of(table), SourceText([], 1))}
+    assert found == {"three_public.row_total_equals_parts": "pass", "three_public.row_vehicle_equals_parts": "pass"}

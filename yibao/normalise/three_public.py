@@ -63,8 +63,9 @@ PREVIOUS = "previous_"  # last year's figures printed beside this year's (header
 def category_identities(table: Table) -> list[tuple[str, list[str]]]:
     """The identities of a table with the categories as columns: its header's, with those of the
     categories as the domain has them (总计 = 因公出国（境）费 + 公务用车购置及运行费 + 公务接待费,
-    公务用车 = 购置 + 运行), for this year's figures and for last year's printed beside them. A
-    header with cells merged or missing may name fewer parts; a category not printed is no part."""
+    公务用车 = 购置 + 运行), for this year's figures and for last year's printed beside them, where
+    the header names fewer parts (its cells merged or missing); a category not printed is no part.
+    Where the header names more (合计 over “三公”, 会议费 and 培训费), the header's identity stays."""
     present = [c.measure for c in table.columns]
     found: list[tuple[str, list[str]]] = []
     for prefix in ("", PREVIOUS):
@@ -77,8 +78,11 @@ def category_identities(table: Table) -> list[tuple[str, list[str]]]:
             inner = expanded(parts, figures)
             if whole in figures and inner is not None and whole not in inner:
                 found.append((prefix + whole, [prefix + part for part in inner]))
-    wholes = {whole for whole, _ in found}
-    return found + [(whole, parts) for whole, parts in table.identities if whole not in wholes]
+    printed = dict(table.identities)
+    # the header's own where it names parts beyond the categories (合计 = “三公” + 会议费 + 培训费)
+    kept = [(w, p) for w, p in found if w not in printed or set(printed[w]) <= set(p)]
+    wholes = {whole for whole, _ in kept}
+    return kept + [(whole, parts) for whole, parts in table.identities if whole not in wholes]
 
 
 def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) -> Table | None:
