@@ -9,7 +9,7 @@ from yibao.model import Check, Project, Row, Table
 from yibao.model.enums import Level, Side
 from yibao.normalise.summary import summary_figure
 from yibao.reference import classifications, measures
-from yibao.validate.base import ZERO, Context, Rule, register
+from yibao.validate.base import ZERO, Context, Rule, register, total
 
 CROSS = "cross"
 
@@ -20,8 +20,14 @@ def total_row(table: Table | None) -> Row | None:
     return next((r for r in table.rows if r.level == Level.TOTAL), None)
 
 
-def rows_by_code(table: Table | None) -> dict[str, Row]:
-    return {r.code: r for r in table.rows if r.code} if table is not None else {}
+def rows_by_code(table: Table | None) -> dict[str, list[Row]]:
+    """Each printed code → its rows: more than one where a table prints a 部门经济分类 code under
+    each 政府经济分类 line it falls in (30217 under 50206 and again under 50502)."""
+    found: dict[str, list[Row]] = {}
+    for row in table.rows if table is not None else []:
+        if row.code:
+            found.setdefault(row.code, []).append(row)
+    return found
 
 
 def class_totals(table: Table | None, measure: str = "total") -> dict[str, tuple[Decimal, int]]:
@@ -215,15 +221,16 @@ class ThreePublicVsEconomic(Rule):
         codes: dict[str, str] = classifications()["three_public_codes"][family]
         for measure, code in codes.items():
             if measure in figures and code in by_code:
+                rows = by_code[code]
                 yield self.compare(
                     CROSS,
                     figures[measure],
-                    by_code[code].amounts.get("total", ZERO),
-                    1,
+                    total(rows, "total"),
+                    len(rows),
                     "three_public",
                     code,
                     measure,
-                    params={"measure_zh": measure_zh(measure), "code": code, "name": by_code[code].name},
+                    params={"measure_zh": measure_zh(measure), "code": code, "name": rows[0].name},
                 )
 
 

@@ -175,10 +175,18 @@ class Sum:
 
 
 def _levels(items: list[Row]) -> list[int]:
-    """Each item's depth; an item without an ordinal stands with the shallowest of the block."""
+    """Each item's depth; an item without an ordinal stands one level below the item it is printed
+    indented under (its `parent_name`), else with the shallowest of the block."""
     numbered = [ordinal_level(r.name) for r in items if ordinal_level(r.name)]
     top = min(numbered, default=1)
-    return [ordinal_level(r.name) or top for r in items]
+    levels: list[int] = []
+    for index, row in enumerate(items):
+        level = ordinal_level(row.name)
+        if not level and row.parent_name:
+            above = (levels[k] for k in range(index - 1, -1, -1) if items[k].name == row.parent_name)
+            level = next((parent + 1 for parent in above), 0)
+        levels.append(level or top)
+    return levels
 
 
 def _nested_sums(items: list[Row], levels: list[int]) -> tuple[list[Row], list[Sum]]:

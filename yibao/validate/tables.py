@@ -27,14 +27,19 @@ class ClassifiedRule(Rule):
 
 def children_by_parent(table: Table) -> dict[int, list[Row]]:
     """Row index of each printed parent → its printed children. The 合计 row is the parent of
-    every row whose own parent is not printed in the table (类 rows, or 款 printed by name)."""
+    every row whose own parent is not printed in the table (类 rows, or 款 printed by name). A
+    code printed more than once (301 over the 501 rows, 301 again over the 505 rows of a table
+    that prints both economic classifications) is the parent of the rows under it, up to the next."""
     index_by_code = {row.code: i for i, row in enumerate(table.rows) if row.code and row.level in CODED_LEVELS}
     total_index = next((i for i, r in enumerate(table.rows) if r.level == Level.TOTAL), None)
     children: dict[int, list[Row]] = {}
+    above: dict[str, int] = {}  # each code's latest row so far
     for index, row in enumerate(table.rows):
+        if row.code and row.level in CODED_LEVELS:
+            above[row.code] = index
         if row.level == Level.TOTAL:
             continue
-        parent = index_by_code.get(row.parent_code) if row.parent_code else None
+        parent = above.get(row.parent_code, index_by_code.get(row.parent_code)) if row.parent_code else None
         if parent is None and not row.code and row.parent_name and row.level in OUTER:
             parent = _named_parent(table.rows, index, row)
         if parent is None:
