@@ -18,6 +18,7 @@ from yibao.messages import say
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
+from yibao.normalise.classified import INDENT_STEP
 from yibao.normalise.header_tree import cells_from_lines, layout_from_leaves, leaves
 from yibao.normalise.headers import Layout, layout_from_text
 from yibao.normalise.placement import row_candidates
@@ -296,6 +297,7 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
         for _, measure in panel.amounts:
             columns.setdefault(measure, Column(measure, measure))
     rows: list[Row] = []
+    indents: dict[int, float | None] = {}
     for line in data:
         if rows and "\t" not in line.text and _looks_like_title(line.text):
             break  # the next table, under a title not recognised as one
@@ -316,6 +318,7 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
             if ECONOMIC_CLASSES.match(bare_name(label)) and side == "expenditure" and _has_economic_column(header):
                 side = "expenditure_economic"
             row = Row(len(rows) + 1, "", label, {}, line.page, line.number, side=side)
+            indents[id(row)] = next((c.indent for c in line.cells if c.column == panel.label), None)
             row.amounts = (
                 {m: values.get(m, Decimal(0)) for _, m in panel.amounts}
                 if side == panel.side
@@ -337,7 +340,30 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
     table.columns = list(columns.values())
     table.identities = [identity for panel in found for identity in panel.identities]
     table.rows = rows
+    _parents_by_indent(rows, indents)
     return table
+
+
+SIDE_FIGURES = ("income_total", "year_income", "carryover", "expense_total", "year_expense", "carryforward")
+
+
+def _parents_by_indent(rows: list[Row], indents: dict[int, float | None]) -> None:
+    """An item printed indented under the item above it (一、财政拨款收入 then, indented and without
+    ordinal, 一般公共预算收入 …) is a part of it: its `parent_name` says so. The rows that print a
+    side's figures (本年收入合计 …, often centred) are nobody's part and close every item above."""
+    figures = {label for figure in SIDE_FIGURES for label in summary_labels(figure)}
+    for side in {r.side for r in rows}:
+        above: list[tuple[Row, float]] = []  # the open items, outermost first
+        for row in (r for r in rows if r.side == side):
+            indent = indents.get(id(row))
+            if bare_name(row.name) in figures or indent is None:
+                above = []
+                continue
+            while above and indent - above[-1][1] < INDENT_STEP:
+                above.pop()
+            if above:
+                row.parent_name = above[-1][0].name
+            above.append((row, indent))
 
 
 def _spanned_total(parts: list[str], panel: Panel, after: list[Panel], values: dict[str, Decimal]) -> Decimal | None:
