@@ -314,19 +314,8 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
             spanned = _spanned_total(parts, panel, found[index + 1 :], values)
             if spanned is not None:
                 values = {panel.amounts[0][1]: spanned}
-            side = panel.side
-            if ECONOMIC_CLASSES.match(bare_name(label)) and side == "expenditure" and _has_economic_column(header):
-                side = "expenditure_economic"
-            row = Row(len(rows) + 1, "", label, {}, line.page, line.number, side=side)
+            row = _panel_row(panel, label, values, line, len(rows) + 1, _has_economic_column(header))
             indents[id(row)] = next((c.indent for c in line.cells if c.column == panel.label), None)
-            row.amounts = (
-                {m: values.get(m, Decimal(0)) for _, m in panel.amounts}
-                if side == panel.side
-                else {side: next(iter(values.values()), Decimal(0))}
-            )
-            row.standard_code = function_class_codes().get(bare_name(label), "") if side == "expenditure" else ""
-            if row.standard_code:
-                row.level, row.classification = "class", "function"
             rows.append(row)
             if spanned is not None:  # the total of the economic panel too
                 rows.append(
@@ -364,6 +353,24 @@ def _parents_by_indent(rows: list[Row], indents: dict[int, float | None]) -> Non
             if above:
                 row.parent_name = above[-1][0].name
             above.append((row, indent))
+
+
+def _panel_row(panel: Panel, label: str, values: dict[str, Decimal], line: Line, number: int, economic: bool) -> Row:
+    """One panel's item on a line: its amounts by the panel's columns (blank is 0); an economic
+    class printed in the expenditure panel of a table with an 经济科目 column is that column's."""
+    side = panel.side
+    if ECONOMIC_CLASSES.match(bare_name(label)) and side == "expenditure" and economic:
+        side = "expenditure_economic"
+    row = Row(number, "", label, {}, line.page, line.number, side=side)
+    row.amounts = (
+        {m: values.get(m, Decimal(0)) for _, m in panel.amounts}
+        if side == panel.side
+        else {side: next(iter(values.values()), Decimal(0))}
+    )
+    row.standard_code = function_class_codes().get(bare_name(label), "") if side == "expenditure" else ""
+    if row.standard_code:
+        row.level, row.classification = "class", "function"
+    return row
 
 
 def _spanned_total(parts: list[str], panel: Panel, after: list[Panel], values: dict[str, Decimal]) -> Decimal | None:
