@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from yibao.build import build_data  # noqa: E402
-from yibao.recognise.metadata import BUREAU  # noqa: E402
+from yibao.recognise.metadata import UNIT as BUREAU  # noqa: E402
 from yibao.site import build_static_site, generate_pages  # noqa: E402
 from yibao.text import squeeze  # noqa: E402
 
