@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from yibao.messages import say
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
@@ -21,7 +22,7 @@ from yibao.normalise.rows import (
 )
 from yibao.normalise.summary import new_table, unspace
 from yibao.recognise.titles import Segment
-from yibao.reference import measures
+from yibao.reference import load_data, measures
 from yibao.text import squeeze
 
 
@@ -31,6 +32,66 @@ def three_public_measure(label: str) -> str:
         if re.search(rule["pattern"], name):
             return str(rule["measure"])
     return ""
+
+
+PREVIOUS = "previous_"
+
+
+def _year_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    spec = load_data("columns.yml")["year_rows"]
+    return re.compile(str(spec["year"])), re.compile(str(spec["change"]))
+
+
+def merge_year_rows(table: Table, problems: list[Problem]) -> None:
+    """One row a year (年度: 2025年 | 2026年 | 增减变化金额) → one row: this year's amounts as
+    printed, the earlier year's as `previous_<measure>` beside them (never as this year's). The
+    change row is derived (this year's less last year's): checked, then left out. Rows of other
+    kinds, or a table printing one year, are left as they are."""
+    year_of, change_of = _year_patterns()
+    years: dict[int, Row] = {}
+    changes: list[Row] = []
+    for row in table.rows:
+        name = squeeze(row.name)
+        found = year_of.match(name)
+        if found:
+            years[int(found.group(1))] = row
+        elif change_of.match(name):
+            changes.append(row)
+        else:
+            return  # a row of another kind: not a table of years
+    if len(years) != 2 or len(changes) > 1:
+        return
+    last, this = (years[y] for y in sorted(years))
+    for change in changes:
+        for measure, printed in change.amounts.items():
+            computed = this.amounts.get(measure, Decimal(0)) - last.amounts.get(measure, Decimal(0))
+            if printed != computed:
+                problems.append(
+                    Problem(
+                        "warning",
+                        say(
+                            "table.year_change_differs",
+                            label=change.name,
+                            measure=measure,
+                            printed=printed,
+                            computed=computed,
+                        ),
+                        table.table_id,
+                        change.page,
+                        change.line,
+                    )
+                )
+    merged = dict(this.amounts)
+    merged.update({PREVIOUS + measure: amount for measure, amount in last.amounts.items()})
+    this.amounts = merged
+    this.row_no = 1
+    table.rows = [this]
+    bare = list(table.columns)
+    table.columns = bare + [
+        Column(measure=PREVIOUS + c.measure, label=f"{last.name}/{c.label}")
+        for c in bare
+        if not c.measure.startswith(PREVIOUS) and c.measure in last.amounts
+    ]
 
 
 def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) -> Table | None:
@@ -53,7 +114,10 @@ def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) 
     if categories & measures_ or (has_cells(lines) and len(measures_ - {"total"}) >= 2):
         # categories as columns; or categories as rows under fund columns (合计 | 一般公共预算 | …),
         # each row keeping every column
-        return read_classified(segment, table_no, problems)
+        table = read_classified(segment, table_no, problems)
+        if table is not None:
+            merge_year_rows(table, problems)
+        return table
     return _read_three_public_by_rows(segment, table_no, data, problems, bool(header))
 
 
