@@ -104,6 +104,9 @@ def test_ranking_pages_link_every_body_and_fit_a_phone(served, browser, width, t
                     assert link.count() == 1 and link.inner_text().strip()
                     links.append(link.get_attribute("href") or "")
             assert page.evaluate(NO_SIDEWAYS_SCROLL), (relative, page.evaluate(TOO_WIDE))
+            # on a phone a line says the table scrolls sideways; on a desktop, where it fits, none
+            hint = page.locator(".yibao-scroll-hint").first
+            assert hint.is_visible() == (width < 720), relative
             name = relative.removeprefix("bureaus/ranking/").removesuffix(".html").replace("/", "-")
             page.screenshot(path=str(shots(tmp_path) / f"ranking-{name}-{width}.png"), full_page=True)
             for href in links:  # each body's link opens its page, at the document's section
