@@ -11,7 +11,7 @@ from functools import cache
 
 from yibao.model import Document, Row, Table
 from yibao.normalise.summary import summary_figure
-from yibao.reference import load_data
+from yibao.reference import load_data, measures
 
 KEY_FIGURES = (
     "income_grand_total", "expense_grand_total", "income_year_total", "expense_year_total",
@@ -103,6 +103,7 @@ def _three_public_figures(table: Table | None) -> dict[str, Decimal | None]:
     if not table.rows:  # printed, and printed empty: the bureau has none
         return {figure: Decimal("0") for figure in names.values()}
     figures: dict[str, Decimal | None] = {}
+    funds = [str(f) for f in measures().get("funds", [])]
     first = table.rows[0]
     by_row = all(len(r.amounts) == 1 for r in table.rows) and len(table.rows) > 1
     for measure, figure in names.items():
@@ -110,4 +111,7 @@ def _three_public_figures(table: Table | None) -> dict[str, Decimal | None]:
             figures[figure] = next((r.amounts[measure] for r in table.rows if measure in r.amounts), None)
         elif measure in first.amounts:
             figures[figure] = first.amounts[measure]
+        elif split := [first.amounts[f"{measure}_{fund}"] for fund in funds if f"{measure}_{fund}" in first.amounts]:
+            # printed by fund only (一般公共预算 | 政府性基金预算 | …, no 合计 column): their sum
+            figures[figure] = sum(split, Decimal(0))
     return figures

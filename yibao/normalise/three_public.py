@@ -85,6 +85,63 @@ def category_identities(table: Table) -> list[tuple[str, list[str]]]:
     return kept + [(whole, parts) for whole, parts in table.identities if whole not in wholes]
 
 
+def _year_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    spec = load_data("columns.yml")["year_rows"]
+    return re.compile(str(spec["year"])), re.compile(str(spec["change"]))
+
+
+def merge_year_rows(table: Table, problems: list[Problem]) -> None:
+    """One row a year (年度: 2025年 | 2026年 | 增减变化金额) → one row: this year's amounts as
+    printed, the earlier year's as `previous_<measure>` beside them (never as this year's). The
+    change row is derived (this year's less last year's): checked, then left out. Rows of other
+    kinds, or a table printing one year, are left as they are."""
+    year_of, change_of = _year_patterns()
+    years: dict[int, Row] = {}
+    changes: list[Row] = []
+    for row in table.rows:
+        name = squeeze(row.name)
+        found = year_of.match(name)
+        if found:
+            years[int(found.group(1))] = row
+        elif change_of.match(name):
+            changes.append(row)
+        else:
+            return  # a row of another kind: not a table of years
+    if len(years) != 2 or len(changes) > 1:
+        return
+    last, this = (years[y] for y in sorted(years))
+    for change in changes:
+        for measure, printed in change.amounts.items():
+            computed = this.amounts.get(measure, Decimal(0)) - last.amounts.get(measure, Decimal(0))
+            if printed != computed:
+                problems.append(
+                    Problem(
+                        "warning",
+                        say(
+                            "table.year_change_differs",
+                            label=change.name,
+                            measure=measure,
+                            printed=printed,
+                            computed=computed,
+                        ),
+                        table.table_id,
+                        change.page,
+                        change.line,
+                    )
+                )
+    merged = dict(this.amounts)
+    merged.update({PREVIOUS + measure: amount for measure, amount in last.amounts.items()})
+    this.amounts = merged
+    this.row_no = 1
+    table.rows = [this]
+    bare = list(table.columns)
+    table.columns = bare + [
+        Column(measure=PREVIOUS + c.measure, label=f"{last.name}/{c.label}")
+        for c in bare
+        if not c.measure.startswith(PREVIOUS) and c.measure in last.amounts
+    ]
+
+
 def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) -> Table | None:
     lines = [line for line in segment.lines if line.text.strip()]
     header, data = split_header(lines, coded=False, sequence=uses_sequence_numbers(lines))
@@ -108,6 +165,8 @@ def read_three_public(segment: Segment, table_no: int, problems: list[Problem]) 
         table = read_classified(segment, table_no, problems)
         if table is not None:
             table.identities = category_identities(table)
+
+            merge_year_rows(table, problems)
         return table
     return _read_three_public_by_rows(segment, table_no, data, problems, bool(header))
 
