@@ -41,6 +41,7 @@ class LineItem:
     line: int
     placement: str  # column | identity | order
     unit: str = "万元"  # the table's printed unit; `amount` is in it, exactly as printed
+    checks: int = 0  # how many checks rest on this amount (validate.coverage); 0: none could catch it
 
 
 @dataclass
@@ -61,6 +62,8 @@ class Row:
     parent_name: str = ""  # the 类 of a 款 printed by name only (no codes)
     is_leaf: bool = True
     side: str = ""  # summary tables: income | expenditure | expenditure_economic
+    # per measure, how many checks rest on the amount (validate.coverage): 0 = no identity catches it
+    checks: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -115,6 +118,7 @@ class Table:
                         line=row.line,
                         placement=row.placement,
                         unit=self.unit,
+                        checks=row.checks.get(column.measure, 0),
                     )
                 )
         return items

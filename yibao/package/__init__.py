@@ -73,20 +73,22 @@ def document_rows(document: Document) -> dict[str, list[Row]]:
         "problems": document.error, "parts": ";".join(part.source_file for part in document.parts),
     })  # fmt: skip
     for table in document.tables:
+        items = table.line_items()
         rows["tables"].append({
             "doc_id": did, "table_no": table.table_no, "table": table.table_id, "title": table.title,
             "classification": table.classification, "page": table.page, "line": table.line,
             "rows": table.row_count, "columns": ";".join(c.measure for c in table.columns), "status": table.status,
             "unit": table.unit, "unit_source": table.unit_source,
+            "amounts": len(items), "amounts_unchecked": sum(item.checks == 0 for item in items),
         })  # fmt: skip
-        for item in table.line_items():
+        for item in items:
             rows["line_items"].append({
                 "doc_id": did, "table_no": table.table_no, "row_no": item.row_no, "table": table.table_id,
                 "classification": item.classification or (table.classification if item.level in CLASSIFIED_LEVELS else ""), "code": item.code, "standard_code": item.standard_code, "name": item.name,
                 "level": item.level, "parent_code": item.parent_code, "parent_name": item.parent_name,
                 "is_leaf": item.is_leaf, "measure": item.measure, "amount": to_wan(item.amount, item.unit),
                 "amount_printed": item.amount, "unit": item.unit, "page": item.page,
-                "line": item.line, "placement": item.placement,
+                "line": item.line, "placement": item.placement, "checks": item.checks,
             })  # fmt: skip
     if not document.error:
         figures = document.key_figures

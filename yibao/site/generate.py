@@ -603,6 +603,7 @@ class SiteWriter:
             zip_name=ZIP_NAME,
             resources=resources,
             checks=checks,
+            coverage=self.check_coverage(),
             problem_codes=self.problem_codes(),
             license=license_of(self.package.descriptor),
             document_count=len(self.package.documents()),
@@ -610,6 +611,14 @@ class SiteWriter:
             required_tables=sc.required_tables(),
             pass_through=sc.pass_through_reference(),
         )
+
+    def check_coverage(self) -> dict[str, int]:
+        """How many published amounts no check rests on (`tables.amounts_unchecked`), of all."""
+        tables = self.package.rows("tables")
+        return {
+            "amounts": sum(int(row.get("amounts") or 0) for row in tables),
+            "unchecked": sum(int(row.get("amounts_unchecked") or 0) for row in tables),
+        }
 
     def problem_codes(self) -> list[dict[str, Any]]:
         """Each problem code the package holds, with its message from the catalogue and how many

@@ -13,6 +13,7 @@ from yibao.derive.units import WAN, in_wan
 from yibao.model import Check, Document, SourceText
 from yibao.validate import across, figures, narrative, summary, tables, three_public, years
 from yibao.validate.base import Context, Rule, registry
+from yibao.validate.coverage import count_checks
 
 # the rule modules register their rules when imported, in this order
 RULE_MODULES = (summary, three_public, tables, across, figures, narrative, years)
@@ -45,4 +46,6 @@ def _in_unit(checks: Iterable[Check], unit: str) -> list[Check]:
 
 
 def validate(document: Document, source: SourceText) -> None:
+    """The document's checks, and for each printed amount how many of them rest on it."""
     document.checks.extend(run_checks(document, source))
+    count_checks(document, source, run_checks)
