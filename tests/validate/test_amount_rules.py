@@ -371,3 +371,63 @@ def test_final_accounts_totals_count_the_lines_between_year_and_total() -> None:
         "summary.year_income_plus_carryover: 本年收入合计 + 上年结转结余 = 收入总计"
         " (income of the year plus carry-over equals total income)"
     ]
+
+
+# ---------------------------------------------------------------- lines printed by name
+
+
+def named_function_table(table_id: str, rows: list[tuple[str, str, str]]) -> Table:
+    """(level, name, amount) rows of a function table printed by name only (no codes)."""
+    table = Table(5, table_id, table_id, "function", 5, 1, columns=[Column("total", "合计")])
+    for number, (level, name, amount) in enumerate(rows, start=1):
+        row = Row(number, "", name, {"total": D(amount)}, 5, number, level=level)
+        row.standard_code = "204" if level == "class" else ""
+        table.rows.append(row)
+    return table
+
+
+def test_lines_a_summary_prints_by_name_agree_with_the_expenditure_table_in_printed_order() -> None:
+    # as 杭州市司法局 2026 prints them (表1 p23 and 表3 p26): 行政运行 under 司法 and again under
+    # 监狱; the expenditure table leaves 基层司法业务 out, which must not shift the others
+    summary = summary_table(
+        "summary",
+        [
+            spend("公共安全支出", "300.00"),
+            spend("司法", "100.00"),
+            spend("行政运行", "80.00"),
+            spend("基层司法业务", "20.00"),
+            spend("监狱", "200.00"),
+            spend("行政运行", "200.00"),
+            spend("本年支出合计", "300.00"),
+        ],
+    )
+    summary.rows[0].standard_code, summary.rows[0].level = "204", "class"
+    expenditure = named_function_table(
+        "expenditure",
+        [("total", "合计", "300.00"), ("class", "公共安全支出", "300.00"), ("line", "司法", "100.00"),
+         ("line", "行政运行", "80.00"), ("line", "监狱", "200.00"), ("line", "行政运行", "200.00")],
+    )  # fmt: skip
+    found = only(checks(summary, expenditure), "cross.summary_lines_vs_expenditure")
+    assert [(c.expected, c.actual, c.status) for c in found] == [
+        (D("100.00"), D("100.00"), "pass"),
+        (D("80.00"), D("80.00"), "pass"),
+        (D("200.00"), D("200.00"), "pass"),
+        (D("200.00"), D("200.00"), "pass"),
+    ]
+    expenditure.rows[5].amounts["total"] = D("190.00")  # the second 行政运行, under 监狱
+    assert [f for f in failed(checks(summary, expenditure)) if "lines" in f] == [
+        "cross.summary_lines_vs_expenditure: 公共安全支出 · 行政运行：收支总表 = 支出总表 "
+        "(line 行政运行 of class 204 agrees with the expenditure table)"
+    ]
+
+
+def test_appropriation_lines_are_the_fund_tables_together_and_only_where_all_are_printed() -> None:
+    appropriation = summary_table("appropriation_summary", [spend("公共安全支出", "30.00"), spend("司法", "30.00")])
+    appropriation.rows[0].standard_code, appropriation.rows[0].level = "204", "class"
+    general = named_function_table("general_budget_expenditure", [("class", "公共安全支出", "20.00"),
+                                                                  ("line", "司法", "20.00")])  # fmt: skip
+    fund = named_function_table("gov_fund_expenditure", [("class", "公共安全支出", "10.00"), ("line", "司法", "10.00")])
+    assert only(checks(appropriation, general, fund), "cross.appropriation_lines_vs_fund_tables") == []
+    capital = Table(7, "state_capital_expenditure", "国有资本经营预算支出表", "function", 7, 1)  # printed empty
+    found = only(checks(appropriation, general, fund, capital), "cross.appropriation_lines_vs_fund_tables")
+    assert [(c.expected, c.actual, c.status) for c in found] == [(D("30.00"), D("30.00"), "pass")]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
+from difflib import SequenceMatcher
 
 from yibao.model import Check, Project, Row, Table
 from yibao.model.enums import CheckStatus, Level, Outcome, Side
-from yibao.normalise.summary import summary_figure
+from yibao.normalise.summary import bare_name, summary_figure
 from yibao.reference import classifications, measures
 from yibao.validate.base import ZERO, Context, Rule, register
 
@@ -189,6 +190,89 @@ class AppropriationClassVsFundTables(Rule):
                     Side.EXPENDITURE,
                     params={"name": row.name, "code": code},
                 )
+
+
+def class_of(row: Row) -> str:
+    """The function class a row is, by its code or (printed by name only) its standard code."""
+    if row.level == Level.TOTAL:
+        return ""
+    if row.code:
+        return row.code if len(row.code) == 3 and row.code.isdigit() else ""
+    return row.standard_code if len(row.standard_code) == 3 else ""
+
+
+def lines_by_class(rows: Iterable[Row]) -> dict[str, list[Row]]:
+    """Function class → the rows printed after it, up to the next class (its 款 and 项)."""
+    blocks: dict[str, list[Row]] = {}
+    current: list[Row] | None = None
+    for row in rows:
+        klass = class_of(row)
+        if klass:
+            current = blocks.setdefault(klass, [])
+        elif current is not None and row.level != Level.TOTAL:
+            current.append(row)
+    return blocks
+
+
+def matched_lines(lines: list[Row], others: list[Row]) -> dict[int, Row]:
+    """Index in `lines` → the row of `others` printed under the same name at the same place in
+    the sequence (the longest matching sequence of names: a line one table leaves out does not
+    shift the others, and a name printed under two 款 (行政运行) finds its own)."""
+    names = [bare_name(r.name) for r in lines]
+    other_names = [bare_name(r.name) for r in others]
+    matcher = SequenceMatcher(None, names, other_names, autojunk=False)
+    return {block.a + k: others[block.b + k] for block in matcher.get_matching_blocks() for k in range(block.size)}
+
+
+# each summary table → the tables that print its lines, and the catalogue entry of its checks
+LINE_TABLES: dict[str, tuple[tuple[str, ...], str]] = {
+    "summary": (("expenditure",), "summary_lines_vs_expenditure"),
+    "appropriation_summary": (APPROPRIATION_TABLES, "appropriation_lines_vs_fund_tables"),
+}
+
+
+@register
+class SummaryLinesVsTables(Rule):
+    """The 款 and 项 a summary table prints by name under each class, against the same lines of
+    the expenditure table (the 收支总表) or the three fund tables together (the 财政拨款收支总表),
+    where all of them are printed."""
+
+    code = "summary_lines_vs_expenditure"
+    also_emits = ("appropriation_lines_vs_fund_tables",)
+
+    def check_document(self, context: Context) -> Iterable[Check]:
+        for summary_id, (table_ids, rule) in LINE_TABLES.items():
+            summary = context.document.first_table(summary_id)
+            tables = [context.document.first_table(t) for t in table_ids]
+            if summary is None or any(t is None for t in tables):
+                continue
+            printed = lines_by_class(r for r in summary.rows if r.side == Side.EXPENDITURE)
+            blocks = [lines_by_class(t.rows) for t in tables if t is not None]
+            for klass, lines in printed.items():
+                named = [r for r in lines if not r.code and not r.standard_code]
+                yield from self._check_class(summary_id, rule, klass, named, [b.get(klass, []) for b in blocks])
+
+    def _check_class(
+        self, summary_id: str, rule: str, klass: str, lines: list[Row], others: list[list[Row]]
+    ) -> Iterable[Check]:
+        matches = [matched_lines(lines, rows) for rows in others if rows]
+        class_name = classifications()["function_classes"].get(klass, klass)
+        for index, line in enumerate(lines):
+            found = [m[index] for m in matches if index in m]
+            if not found:
+                continue
+            yield self.compare(
+                CROSS,
+                line.amounts.get(Side.EXPENDITURE, ZERO),
+                sum((r.amounts.get("total", ZERO) for r in found), ZERO),
+                len(found),
+                summary_id,
+                klass,
+                Side.EXPENDITURE,
+                check_id=f"{CROSS}.{rule}",
+                rule=rule,
+                params={"class_name": class_name, "code": klass, "name": line.name},
+            )
 
 
 @register
