@@ -431,3 +431,29 @@ def test_appropriation_lines_are_the_fund_tables_together_and_only_where_all_are
     capital = Table(7, "state_capital_expenditure", "国有资本经营预算支出表", "function", 7, 1)  # printed empty
     found = only(checks(appropriation, general, fund, capital), "cross.appropriation_lines_vs_fund_tables")
     assert [(c.expected, c.actual, c.status) for c in found] == [(D("30.00"), D("30.00"), "pass")]
+
+
+def test_a_numbered_year_total_owns_the_classes_after_it_and_their_lines_are_no_items() -> None:
+    # as 杭州市司法局's 财政拨款收支预算总表 (表4, pp. 28–29) prints its expenditure side
+    table = summary_table(
+        "appropriation_summary",
+        [
+            spend("一、本年支出合计", "300.00"),
+            spend("公共安全支出", "300.00"),
+            spend("司法", "100.00"),
+            spend("行政运行", "100.00"),
+            spend("监狱", "200.00"),
+            spend("行政运行", "200.00"),
+            spend("二、年终结转结余", "0"),
+            spend("支出总计", "300.00"),
+        ],
+    )
+    table.rows[1].standard_code, table.rows[1].level = "204", "class"
+    found = checks(table)
+    assert [
+        (c.expected, c.actual, c.status) for c in only(found, "appropriation_summary.year_expense_plus_carryforward")
+    ] == [(D("300.00"), D("300.00"), "pass")]
+    assert only(found, "appropriation_summary.side_items_sum") == []  # 300 = its one class: function_classes_sum's
+    assert failed(found) == []
+    table.rows[0].amounts["expenditure"] = D("310.00")
+    assert "appropriation_summary.function_classes_sum" in {f.split(":")[0] for f in failed(checks(table))}

@@ -301,9 +301,11 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
     for line in data:
         if rows and "\t" not in line.text and _looks_like_title(line.text):
             break  # the next table, under a title not recognised as one
-        if is_noise(line.text) or "\t" not in line.text:
+        if is_noise(line.text):
             continue
-        parts = [c.strip() for c in unspace(line.text).split("\t")]
+        parts = [c.strip() for c in unspace(line.text).split("\t")] if "\t" in line.text else _plain_row(line, found)
+        if not parts:
+            continue
         if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in parts):
             continue
         for index, panel in enumerate(found):
@@ -331,6 +333,22 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
     table.rows = rows
     _parents_by_indent(rows, indents)
     return table
+
+
+def _plain_row(line: Line, panels: list[Panel]) -> list[str]:
+    """A row printed where the page has no ruled grid (a 收入总计 | 支出总计 row left alone on the
+    next page): its cells when its words are one label and one amount per panel, in panel order,
+    and every panel has one amount column; else nothing (a line of text, not a row)."""
+    tokens = tokens_of(unspace(line.text))
+    if len(tokens) != 2 * len(panels) or any(len(p.amounts) != 1 for p in panels):
+        return []
+    labels, amounts = tokens[0::2], tokens[1::2]
+    if any(is_amount(t) for t in labels) or not all(is_amount(t) for t in amounts):
+        return []
+    parts = [""] * (max(max(p.label, p.amounts[0][0]) for p in panels) + 1)
+    for panel, label, amount in zip(panels, labels, amounts, strict=True):
+        parts[panel.label], parts[panel.amounts[0][0]] = label, amount
+    return parts
 
 
 SIDE_FIGURES = ("income_total", "year_income", "carryover", "expense_total", "year_expense", "carryforward")

@@ -51,6 +51,13 @@ class YearIncomePlusCarryover(SummaryRule):
             loose = loose_items(table, Side.INCOME, "year_income", "income_total")
             actual = year_income + (carryover or ZERO) + total(loose, Side.INCOME)
             yield self.compare(table.table_id, income, actual, 2 + len(loose), table.table_id)
+        elif income is not None and carryover is not None:
+            # no 本年收入合计 printed (一、财政拨款 …, 二、上年结转结余, 收入总计): the year's items are
+            # the top items printed before the total in blocks no figure owns
+            loose = loose_items(table, Side.INCOME, "", "income_total")
+            if loose:
+                actual = carryover + total(loose, Side.INCOME)
+                yield self.compare(table.table_id, income, actual, 1 + len(loose), table.table_id)
 
 
 @register
@@ -174,11 +181,13 @@ class Sum:
     parts: tuple[Row, ...]
 
 
-def _levels(items: list[Row], side: str = Side.EXPENDITURE) -> list[int]:
+def _levels(items: list[Row], side: str = Side.EXPENDITURE, next_level: int = 0) -> list[int]:
     """Each item's depth; an item without an ordinal stands with the shallowest of the block,
     except, on the income side, between two items of one ordinal level (一、财政拨款收入,
-    一般公共预算收入 …, 二、…): there it is a part of the item above it. (On the expenditure side
-    unnumbered names under a numbered class are 款 and 项 of several depths.)"""
+    一般公共预算收入 …, 二、…): there it is a part of the item above it; `next_level` is the
+    ordinal of the figure row that ends the block (一、财政拨款, its funds, then the figure
+    二、上年结转结余). (On the expenditure side unnumbered names under a class are its 款 and 项:
+    `_class_lines`.)"""
     printed = [ordinal_level(r.name) for r in items]
     top = min((level for level in printed if level), default=1)
     levels = [level or top for level in printed]
@@ -188,7 +197,7 @@ def _levels(items: list[Row], side: str = Side.EXPENDITURE) -> list[int]:
         if level:
             continue
         before = next((printed[k] for k in range(index - 1, -1, -1) if printed[k]), 0)
-        after = next((printed[k] for k in range(index + 1, len(printed)) if printed[k]), 0)
+        after = next((printed[k] for k in range(index + 1, len(printed)) if printed[k]), next_level)
         if before and before == after:
             levels[index] = before + 1
     return levels
@@ -238,6 +247,9 @@ def side_blocks(table: Table, side: str) -> list[Block]:
     grand total (年初结转和结余 followed by 一、…二、…); the block that opens the side belongs to
     the figure row after it (一、…九、 then 本年收入合计), unless that row is a carry-over."""
     rows = [r for r in table.rows if r.side == side]
+    if side == Side.EXPENDITURE:
+        lines = {id(r) for r in _class_lines(rows)}
+        rows = [r for r in rows if id(r) not in lines]
     blocks: list[Block] = []
     previous: Row | None = None
     block: list[Row] = []
@@ -247,8 +259,9 @@ def side_blocks(table: Table, side: str) -> list[Block]:
             block.append(row)
             continue
         if block:
-            levels = _levels(block, side)
-            owner = _owner(previous, row, side, opening, min(levels))
+            levels = _levels(block, side, ordinal_level(row.name) if row is not None else 0)
+            numbered = any(ordinal_level(r.name) for r in block)
+            owner = _owner(previous, row, side, opening, min(levels) if numbered else 99)
             blocks.append(Block(owner, tuple(block), tuple(levels)))
         if row is not None:
             opening = False
@@ -268,14 +281,32 @@ def side_sums(table: Table, side: str) -> list[Sum]:
     return sums
 
 
+def _class_lines(rows: list[Row]) -> list[Row]:
+    """The 款 and 项 printed by name under a function class (unnumbered, no class code, after a
+    class and before the next numbered item): parts of the class at depths the page does not
+    print, so no sum of the side's items counts them (`across.SummaryLinesVsTables` checks them
+    against the expenditure tables)."""
+    lines: list[Row] = []
+    under_class = False
+    for row in rows:
+        if row.standard_code:
+            under_class = True
+        elif ordinal_level(row.name) or figure_of(row, Side.EXPENDITURE):
+            under_class = False
+        elif under_class:
+            lines.append(row)
+    return lines
+
+
 def loose_items(table: Table, side: str, after: str, before: str) -> list[Row]:
-    """The top items printed between the rows of two figures (本年收入合计 … 收入总计) in blocks
-    that belong to no figure: parts of the grand total in their own right."""
+    """The top items printed between the rows of two figures (本年收入合计 … 收入总计; from the
+    side's first row where `after` is '') in blocks that belong to no figure: parts of the grand
+    total in their own right."""
     rows = [r for r in table.rows if r.side == side]
     figures = [figure_of(r, side) for r in rows]
-    if after not in figures or before not in figures:
+    if (after and after not in figures) or before not in figures:
         return []
-    start, end = figures.index(after), figures.index(before)
+    start, end = figures.index(after) if after else -1, figures.index(before)
     position = {id(r): i for i, r in enumerate(rows)}
     loose: list[Row] = []
     for block in side_blocks(table, side):
