@@ -65,7 +65,7 @@ def unusable_files(sources: Path) -> Iterator[tuple[Path, str]]:
             if not any(path.with_name(stem + suffix).is_file() for suffix in DOCUMENT_SUFFIXES):
                 yield path, say("build.orphan_metadata", stem=stem)
         elif path.suffix.lower() not in DOCUMENT_SUFFIXES:
-            yield path, say("build.unsupported_file", suffix=path.suffix or "（无扩展名 none）")
+            yield path, say("build.unsupported_file", suffix=path.suffix or say("build.no_suffix"))
 
 
 def display_path(path: Path, sources: Path) -> str:

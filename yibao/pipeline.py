@@ -94,7 +94,7 @@ def parse_document(path: Path, display_name: str) -> Document:
     except MemoryError:  # over the worker's memory limit: the worker reports it, with the limit
         raise
     except Exception as error:  # a reader bug must not stop the build: report it as such
-        document.error = f"读取时出现意外错误 (unexpected error while reading): {type(error).__name__}: {error}"
+        document.error = f"{say('document.read_crashed')}: {type(error).__name__}: {error}"
         return document
     return read_document(document, source, overrides)
 
@@ -121,9 +121,7 @@ def parse_parts(items: list[tuple[Path, str]], primary: str) -> Document:
         except MemoryError:
             raise
         except Exception as error:
-            document.error = (
-                f"{name}: 读取时出现意外错误 (unexpected error while reading): {type(error).__name__}: {error}"
-            )
+            document.error = f"{name}: {say('document.read_crashed')}: {type(error).__name__}: {error}"
             return document
         document.parts.append(Part(name, digest, source.pages, pages, lines))
         if name == primary:
@@ -186,7 +184,7 @@ def read_document(
     except MemoryError:
         raise
     except Exception as error:
-        document.error = f"解析时出现意外错误 (unexpected error while parsing): {type(error).__name__}: {error}"
+        document.error = f"{say('document.parse_crashed')}: {type(error).__name__}: {error}"
         document.problems.append(Problem("error", say("read.unexpected_error", trace=traceback.format_exc(limit=3))))
         return document
     _explain_gaps(document)
@@ -353,13 +351,7 @@ def _explain_gaps(document: Document) -> None:
     found = {t.table_id for t in document.tables}
     if not found:
         document.no_tables = True
-        document.error = (
-            "未找到任何预算表（收支总表、支出总表等），可能不是部门预决算公开文件，或表格标题无法识别；"
-            "请确认文件是预决算公开文件，若是，请在议题中附上表格标题以便补充识别规则 "
-            "(no budget table found: not a budget disclosure, or its table titles are not recognised; "
-            "check that the file is a budget disclosure, and if it is, report its table titles so the "
-            "patterns in yibao/data/tables.yml can be extended)"
-        )
+        document.error = say("document.no_tables")
         return
     for table_id in REQUIRED_TABLES:
         if table_id not in found:

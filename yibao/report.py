@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Any
 
 from yibao.display import shown
+from yibao.messages import say
 from yibao.model import Document
 from yibao.model.ids import document_id
 
@@ -102,45 +103,66 @@ def as_dict(document: Document) -> dict[str, Any]:
 
 def as_text(document: Document) -> str:
     m = document.metadata
-    lines = [f"文件 file: {shown(document.source_file)}", f"状态 status: {document.status}"]
+    lines = [say("report.file", file=shown(document.source_file)), say("report.status", status=document.status)]
     if document.parts:
-        lines.append(
-            "合并 merged: 同一公开文件分为多个文件发布，已合并读取 (one disclosure published in several files, read as one):"
-        )
-        lines += [f"  {shown(p.source_file)}  {p.pages} 页 pages" for p in document.parts]
+        lines.append(say("report.merged"))
+        lines += [say("report.part", file=shown(p.source_file), pages=p.pages) for p in document.parts]
     if document.error:
-        lines.append(f"无法读取 cannot read: {shown(document.error)}")
+        lines.append(say("report.error", error=shown(document.error)))
         return "\n".join(lines) + "\n"
-    kinds = {"budget": "预算 budget", "final_accounts": "决算 final accounts"}
-    scopes = {"department": "部门 department", "unit": "单位 unit"}
+    kinds = {"budget": say("report.kind_budget"), "final_accounts": say("report.kind_final_accounts")}
+    scopes = {"department": say("report.scope_department"), "unit": say("report.scope_unit")}
     lines += [
-        f"发布单位 bureau: {shown(m.bureau) or '（未识别 not found）'}",
-        f"年度 year: {m.fiscal_year or '（未识别 not found）'}",
-        f"类型 kind: {kinds.get(m.doc_type, shown(m.doc_type))} / {scopes.get(m.scope, shown(m.scope))} / {shown(m.admin_level)}",
-        f"单位 units: {shown('、'.join(m.units)) or '—'}",
+        say("report.bureau", bureau=shown(m.bureau) or say("report.not_found")),
+        say("report.year", year=m.fiscal_year or say("report.not_found")),
+        say(
+            "report.kind",
+            kind=kinds.get(m.doc_type, shown(m.doc_type)),
+            scope=scopes.get(m.scope, shown(m.scope)),
+            level=shown(m.admin_level),
+        ),
+        say("report.units", units=shown(say("report.list_separator").join(m.units)) or "—"),
         "",
-        "表格 tables:",
+        say("report.tables"),
     ]
     for t in document.tables:
         file, page, line = document.where(t.page, t.line)
         where = f"{shown(file)} " if file else ""
-        lines.append(f"  {t.table_id:48} {t.row_count:4} 行 rows  {where}第 {page} 页 line {line}  {shown(t.title)}")
-    lines.append(f"项目 projects: {len(document.projects)}   绩效指标 targets: {len(document.targets)}")
+        lines.append(
+            say(
+                "report.table",
+                table=t.table_id,
+                rows=t.row_count,
+                where=where,
+                page=page,
+                line=line,
+                title=shown(t.title),
+            )
+        )
+    lines.append(say("report.projects", projects=len(document.projects), targets=len(document.targets)))
     counts = Counter(c.status for c in document.checks)
     rounding = sum(c.outcome == "rounding" for c in document.checks)
     lines += [
         "",
-        f"核对 checks: {counts['pass']} 通过 pass ({rounding} 尾数误差 rounding), {counts['fail']} 未通过 fail, {counts['skip']} 跳过 skip",
+        say("report.checks", passed=counts["pass"], rounding=rounding, failed=counts["fail"], skipped=counts["skip"]),
     ]
     for c in document.checks:
         if c.status == "fail":
             lines.append(
-                f"  ✗ {shown(c.check)} {shown(c.code)} {shown(c.measure)}: 应为 expected {_number(c.expected)}, 实为 actual {_number(c.actual)} — {shown(c.message)}"
+                say(
+                    "report.check_failed",
+                    check=shown(c.check),
+                    check_code=shown(c.code),
+                    measure=shown(c.measure),
+                    expected=_number(c.expected),
+                    actual=_number(c.actual),
+                    message=shown(c.message),
+                )
             )
     if document.problems:
-        lines += ["", "问题 problems:"]
+        lines += ["", say("report.problems")]
         for p in document.problems:
-            where = f"第 {p.page} 页 line {p.line}" if p.line else ""
+            where = say("report.where", page=p.page, line=p.line) if p.line else ""
             lines.append(f"  [{p.severity}] {shown(p.table)} {where} {shown(p.reason)}")
     lines += _stated_changes_text(document) + _scorecard_text(document)
     return "\n".join(lines) + "\n"
@@ -155,11 +177,11 @@ def _scorecard_text(document: Document) -> list[str]:
         return []
     met = sum(s.outcome == "met" for s in document.scorecard)
     assessed = sum(s.outcome in ("met", "not_met") for s in document.scorecard)
-    lines = ["", f"信息公开评分 scorecard: {met} / {assessed} 项符合 criteria met (见 see the method page)"]
+    lines = ["", say("report.scorecard", met=met, assessed=assessed)]
     for s in document.scorecard:
         if s.outcome == "not_applicable":
             continue
-        where = f" 第 {s.page} 页 page" if s.page else ""
+        where = say("report.page", page=s.page) if s.page else ""
         item = f" {s.item}" if s.item else ""
         lines.append(f"  {SCORE_MARKS[s.outcome]} {s.criterion}{item}:{where} {shown(s.detail)}")
     return lines
@@ -168,10 +190,18 @@ def _scorecard_text(document: Document) -> list[str]:
 def _stated_changes_text(document: Document) -> list[str]:
     if not document.stated_changes:
         return []
-    lines = ["", "文中所述比上年增减 changes on last year stated in the text:"]
+    lines = ["", say("report.stated_changes")]
     for c in document.stated_changes:
-        rate = f"，{_number(c.rate)}%" if c.rate is not None else ""
+        rate = say("report.rate", rate=_number(c.rate)) if c.rate is not None else ""
         lines.append(
-            f"  第 {c.page} 页 page {shown(c.subject)}: {_number(c.amount)} 万元，增减 change {_number(c.change)}{rate} → 上年 last year {_number(c.previous)}"
+            say(
+                "report.stated_change",
+                page=c.page,
+                subject=shown(c.subject),
+                amount=_number(c.amount),
+                change=_number(c.change),
+                rate=rate,
+                previous=_number(c.previous),
+            )
         )
     return lines

@@ -6,11 +6,11 @@ import re
 
 # CJK ideographs, CJK symbols and punctuation (、。「」…), full-width forms (：，（）０-９).
 _CJK_RANGES = (
-    ("\u3000", "\u303f"),
-    ("\u3400", "\u4dbf"),
-    ("\u4e00", "\u9fff"),
-    ("\uf900", "\ufaff"),
-    ("\uff00", "\uffef"),
+    (0x3000, 0x303F),
+    (0x3400, 0x4DBF),
+    (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF),
+    (0xFF00, 0xFFEF),
 )
 _WHITE_SPACE = re.compile(r"\s+")
 
@@ -21,7 +21,7 @@ def squeeze(text: str) -> str:
 
 
 def is_cjk(ch: str) -> bool:
-    return any(lo <= ch <= hi for lo, hi in _CJK_RANGES)
+    return any(lo <= ord(ch) <= hi for lo, hi in _CJK_RANGES)
 
 
 def join_text(parts: list[str]) -> str:

@@ -10,9 +10,9 @@ import dataclasses
 from decimal import Decimal
 
 from yibao.model import Document
-from yibao.reference import table_settings
+from yibao.reference import table_settings, vocabulary
 
-WAN = "万元"
+WAN = vocabulary("units").word("wan")
 
 
 def to_wan(amount: Decimal, unit: str) -> Decimal:

@@ -15,6 +15,7 @@ import stat
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from yibao.messages import say
 from yibao.model import Line, SourceText
 from yibao.model.errors import UnreadableDocument
 
@@ -68,7 +69,7 @@ def _read_source(path: Path) -> SourceText:
         return source
     if suffix in TEXT_SUFFIXES:
         return text_to_source(decode_text(path.read_bytes()))
-    raise UnreadableDocument("file.unsupported_type", suffix=suffix or "(无扩展名)")
+    raise UnreadableDocument("file.unsupported_type", suffix=suffix or say("file.no_suffix"))
 
 
 def decode_text(data: bytes) -> str:
@@ -95,7 +96,7 @@ def _control_ratio(sample: bytes) -> float:
 
 def _looks_like_chinese(text: str) -> bool:
     sample = text[:4000]
-    cjk = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff")
+    cjk = sum(1 for ch in sample if 0x4E00 <= ord(ch) <= 0x9FFF)  # CJK unified ideographs
     return cjk >= max(1, len(sample) // 20)
 
 
@@ -106,7 +107,7 @@ _PIPE_RULE = re.compile(r"^\s*\|?(\s*:?-{2,}:?\s*\|)+\s*(:?-{2,}:?\s*)?$")
 def clean_line(raw: str) -> str:
     """Normalise spaces and drop Markdown decoration; tabs (cell separators) are kept, and a
     Markdown table row `| a | b |` becomes tab-separated cells like any other table row."""
-    text = raw.replace("\u3000", " ").replace("\xa0", " ").replace("\r", "")
+    text = raw.replace(chr(0x3000), " ").replace("\xa0", " ").replace("\r", "")  # 0x3000: ideographic space
     if _PIPE_RULE.match(text):
         return ""
     pipe_row = _PIPE_ROW.match(text)

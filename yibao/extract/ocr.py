@@ -29,6 +29,7 @@ from functools import cache
 from typing import Any
 
 from yibao.model.errors import UnreadableDocument
+from yibao.reference import vocabulary
 
 # Stated limits. A document needing OCR on more pages is refused before any OCR is done; the OCR
 # of a document may take this many seconds per OCR'd page on average (a page takes 5–15 s).
@@ -46,15 +47,15 @@ MIN_SCORE = 0.5
 # Fixed, so that the result does not depend on the machine's number of cores.
 THREADS = 2
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 # OCR artefacts inside amounts: '7, 099, 698', '3. 15', '17，541', '3．15', full-width digits, 〇.
 _SPACE_AFTER_GROUP = re.compile(r"(?<=\d,)\s+(?=\d{3}(?!\d))")
 _SPACE_AFTER_POINT = re.compile(r"(?<=\d\.)\s+(?=\d{1,2}(?!\d))")
-_WIDE_GROUP = re.compile(r"(?<=\d)，(?=\d{3}(?!\d))")
-_WIDE_POINT = re.compile(r"(?<=\d)．(?=\d)")
-_WIDE_DIGITS = re.compile("[０-９]")
+_WIDE_GROUP = vocabulary("extract").pattern("wide_group")
+_WIDE_POINT = vocabulary("extract").pattern("wide_point")
+_WIDE_DIGITS = vocabulary("extract").pattern("wide_digits")
 # '收入〇万元': the recogniser takes a lone 0 before a unit for the Chinese zero (二〇二六年 stays)
-_ZERO_AMOUNT = re.compile("(?<![〇零一二三四五六七八九十百千万亿两])〇(?=(?:万元|亿元|元))")
+_ZERO_AMOUNT = vocabulary("extract").pattern("zero_amount")
 _CJK_GAP = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 _SPACES = re.compile(r"\s+")
 

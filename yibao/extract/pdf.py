@@ -74,7 +74,7 @@ logger = logging.getLogger(__name__)
 
 _CID = re.compile(r"\(cid:\d+\)")
 # Kangxi radicals, CJK radicals supplement, CJK compatibility ideographs (and supplement).
-_ODD_IDEOGRAPHS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+_ODD_IDEOGRAPHS = re.compile(r"[\u2e80-\u2eff\u2f00-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from yibao.model.source import Cell, Grid, Line, SourceText
+from yibao.reference import vocabulary
 
 __all__ = ["Cell", "Grid", "Line", "SourceText"]  # re-exported: the source model is part of the domain
+
+WAN = vocabulary("units").word("wan")  # the unit amounts are published in
 
 
 @dataclass
@@ -40,7 +43,7 @@ class LineItem:
     page: int
     line: int
     placement: str  # column | identity | order
-    unit: str = "万元"  # the table's printed unit; `amount` is in it, exactly as printed
+    unit: str = WAN  # the table's printed unit; `amount` is in it, exactly as printed
     checks: int = 0  # how many checks rest on this amount (validate.coverage); 0: none could catch it
 
 
@@ -83,7 +86,7 @@ class Table:
     status: str = "ok"  # ok | empty | partial | unread
     # the unit its amounts are printed in (元 | 千元 | 万元) and where that comes from
     # (printed | document | default); Row.amounts are as printed, in this unit
-    unit: str = "万元"
+    unit: str = WAN
     unit_source: str = "default"
     listed: int = 0  # project and performance tables: the projects or targets read from it
     # line range in the source (inclusive start, exclusive end) — for later stages and problems

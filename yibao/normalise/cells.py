@@ -6,14 +6,14 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-from yibao.reference import compiled
+from yibao.reference import compiled, vocabulary
 
 AMOUNT = re.compile(r"^-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 CODE = re.compile(r"^\d{3}(?:\d{2}){0,2}$")
-DASH = re.compile(r"^[-－—–]{1,3}$")
+DASH = vocabulary("cells").pattern("dash")
 # a number glued to the text that follows it, as in "1,605.47一、一般公共服务支出"
-_GLUED_NUMBER = re.compile(r"(?<![\dA-Za-z,.\-])(-?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+)(?=[\u4e00-\u9fff（(])")
-_TOTAL_LABEL = re.compile(r"^(合计|总计|合计[:：]|总计[:：])$")
+_GLUED_NUMBER = vocabulary("cells").pattern("glued_number")
+_TOTAL_LABEL = vocabulary("cells").pattern("total_label")
 
 
 def is_amount(token: str) -> bool:

@@ -30,7 +30,7 @@ from yibao.normalise.rows import (
     uses_sequence_numbers,
 )
 from yibao.recognise.titles import Segment
-from yibao.reference import economic_codes, function_class_codes
+from yibao.reference import economic_codes, function_class_codes, vocabulary
 from yibao.text import join_text, squeeze
 
 # --------------------------------------------------------------------------- classified tables
@@ -61,7 +61,7 @@ def read_classified(
     if cell_layout:
         start = first_amount_cell([line for line in header if "\t" in line.text])
         grid = [[c.strip() for c in line.text.split("\t")] for line in header if "\t" in line.text]
-        numbered = any(row and squeeze(row[0]) == "序号" for row in grid)
+        numbered = any(row and squeeze(row[0]) == vocabulary("cells").word("sequence_number") for row in grid)
         tree = tree_layout(header, start)
         if tree is not None:
             layout, unknown, groups = tree
@@ -79,7 +79,9 @@ def read_classified(
         else:
             raw = rows_from_lines(data, coded_guess)
     if not layout.columns:
-        layout = Layout(columns=[Column(measure="total", label="预算数")], identities=[])
+        layout = Layout(
+            columns=[Column(measure="total", label=vocabulary("cells").word("budget_amount"))], identities=[]
+        )
     table.columns = layout.columns
     table.identities = layout.identities
     if not header and not raw:
@@ -113,7 +115,7 @@ def _drop_unknown(table: Table, unknown: list[Leaf], problems: list[Problem]) ->
     """Columns the header names no measure for: reported with their page, never published."""
     dropped = {c.measure for c in table.columns if c.measure.startswith("unknown_")}
     for leaf in unknown:
-        label = "/".join(leaf.path) or "（空）"
+        label = "/".join(leaf.path) or vocabulary("cells").word("empty_header")
         problems.append(
             Problem(
                 "warning",

@@ -18,11 +18,11 @@ from functools import cache
 
 from yibao.messages import say
 from yibao.normalise.cells import is_code
-from yibao.reference import load_data
+from yibao.reference import load_data, vocabulary
 from yibao.text import squeeze
 
 # code and name in one cell: "[205]教育支出", "2050305-其他教育支出", "30101 基本工资"
-_CODE_AND_NAME = re.compile(r"^[\[【(（]?(\d{3}(?:\d{2}){0,2})[\]】)）]?\s*[-－—–:：、.．]?\s*(\D.*)?$")
+_CODE_AND_NAME = vocabulary("cells").pattern("code_and_name")
 
 
 @cache

@@ -7,23 +7,23 @@ as 类 / 款 / 项 is matched to the code the document's own function tables pri
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from yibao.model import Line, Table
 from yibao.recognise.titles import match_title
+from yibao.reference import vocabulary
 from yibao.text import squeeze
 
-HEADING = re.compile(
-    r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])?名词解释$"
-)
-SECTION_END = re.compile(r"^(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+、其他需要说明|附件|附表)")
-NUMBERING = re.compile(r"(?:^|(?<=[。；;)）]))(?:[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．])(?=\D)")
-TERM = re.compile(r"^(?P<term>[^：:。]{2,80}?)[：:](?P<text>.+)$")
-UNNUMBERED = re.compile(r"(?<=。)(?=[^。：:，]{2,20}[：:])")
+WORDS = vocabulary("glossary")
+HEADING = WORDS.pattern("heading")
+SECTION_END = WORDS.pattern("section_end")
+NUMBERING = WORDS.pattern("numbering")
+TERM = WORDS.pattern("term")
+UNNUMBERED = WORDS.pattern("unnumbered")
 # words that continue the entry before rather than name a term: "其中：…", "具体包括：…"
-CONNECTORS = ("其中", "具体包括", "包括", "包含", "主要包括")
-CLASSIFIED = re.compile(r"^(?P<class>.+?)（类）(?P<segment>.+?)（款）(?P<item>.+?)（项）$")
+CONNECTORS = WORDS.words("connectors")
+CLASSIFIED = WORDS.pattern("classified")
+EXPENDITURE = WORDS.word("expenditure")
 
 
 @dataclass
@@ -113,4 +113,6 @@ def _code_of(term: str, tables: list[Table]) -> str:
 
 def _same(printed: str, named: str) -> bool:
     printed, named = squeeze(printed), squeeze(named)
-    return bool(printed) and (printed == named or printed == named + "支出" or printed.removesuffix("支出") == named)
+    return bool(printed) and (
+        printed == named or printed == named + EXPENDITURE or printed.removesuffix(EXPENDITURE) == named
+    )

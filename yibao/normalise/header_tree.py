@@ -27,18 +27,17 @@ header words below them (pdfplumber prints a merged cell's text in its first col
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 
 from yibao.model import Column, Line
-from yibao.normalise.headers import SUBTOTAL, Layout, scan_words
+from yibao.normalise.headers import CLOSE, OPEN, SUBTOTAL, WORDS, Layout, scan_words
 from yibao.reference import measures
 from yibao.text import squeeze
 
-_YEAR = re.compile(r"(20\d{2})\s*年(?:度)?")
-_PREVIOUS = re.compile(r"^上年(?!结转|结余)")
-_OF_WHICH = re.compile(r"^其中[:：]?")
+_YEAR = WORDS.pattern("year")
+_PREVIOUS = WORDS.pattern("previous")
+_OF_WHICH = WORDS.pattern("of_which")
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ def _exact_words() -> dict[str, str]:
 
 
 def _norm(text: str) -> str:
-    return squeeze(text).replace("(", "（").replace(")", "）")
+    return squeeze(text).replace("(", OPEN).replace(")", CLOSE)
 
 
 def word_role(text: str) -> str:

@@ -18,10 +18,12 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from yibao.model import Column
-from yibao.reference import measures
+from yibao.reference import measures, vocabulary
 from yibao.text import squeeze
 
-SUBTOTAL = "小计"
+WORDS = vocabulary("headers")
+SUBTOTAL = WORDS.word("subtotal")
+OPEN, CLOSE = WORDS.word("open_parenthesis"), WORDS.word("close_parenthesis")
 
 
 @dataclass
@@ -63,10 +65,10 @@ def _vocabulary() -> tuple[tuple[str, str], ...]:
 
 def scan_words(text: str) -> list[tuple[str, str]]:
     """Longest-match scan of header text for known words: [(word, role)], in reading order."""
-    squeezed = squeeze(text).replace("(", "（").replace(")", "）")
+    squeezed = squeeze(text).replace("(", OPEN).replace(")", CLOSE)
     found: list[tuple[str, str]] = []
     position = 0
-    vocabulary = [(w.replace("(", "（").replace(")", "）"), r) for w, r in _vocabulary()]
+    vocabulary = [(w.replace("(", OPEN).replace(")", CLOSE), r) for w, r in _vocabulary()]
     while position < len(squeezed):
         for word, role in vocabulary:
             if squeezed.startswith(word, position):
@@ -121,7 +123,7 @@ def layout_from_entries(top: list[HeaderEntry]) -> Layout:
     for entry in top:
         if entry.is_group and entry.children:
             if entry.has_subtotal:
-                add(entry.measure, f"{entry.label}·小计")
+                add(entry.measure, f"{entry.label}·{SUBTOTAL}")
                 parts_of_total.append(entry.measure)
             for child in entry.children:
                 add(child.measure, f"{entry.label}·{child.label}")

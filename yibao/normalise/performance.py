@@ -12,14 +12,15 @@ from yibao.normalise.cells import is_amount, parse_amount, tokens_of
 from yibao.normalise.projects import PROJECT_CODE, UNIT_CODE, UNIT_NAME
 from yibao.normalise.rows import is_noise
 from yibao.recognise.titles import Segment
-from yibao.reference import load_data
+from yibao.reference import load_data, vocabulary
 from yibao.text import join_text, squeeze
 
 LEVEL1 = tuple(sorted(load_data("indicators.yml")["level1"], key=len, reverse=True))
 LEVEL2 = tuple(sorted(load_data("indicators.yml")["level2"], key=len, reverse=True))
-DIRECTION = re.compile(r"^(正向|反向)(指标)?$")
-OPERATORS = ("大于等于", "小于等于", "大于", "小于", "等于", "≥", "≤", ">=", "<=", ">", "<", "=", "定性", "定量")
-VALUE = re.compile(r"^[≥≤><=]|\d|提高|提升|改善|缓解|持续|增强|逐步|不晚于")
+WORDS = vocabulary("performance")
+DIRECTION = WORDS.pattern("direction")
+OPERATORS = WORDS.words("operators")
+VALUE = WORDS.pattern("value")
 _VALUE_PARTS = re.compile(r"^(≥|≤|>=|<=|>|<|=)?\s*(\d[\d.,]*)\s*(.*)$")
 
 
@@ -37,7 +38,7 @@ def read_performance(segment: Segment, problems: list[Problem]) -> tuple[list[Pr
     lines = [line for line in segment.lines if line.text.strip() and not is_noise(line.text)]
     if sum(1 for line in lines if "\t" in line.text) >= 2:
         return _performance_from_cells(segment, lines)
-    if any(squeeze(line.text).startswith("项目编码") for line in lines):
+    if any(squeeze(line.text).startswith(WORDS.word("project_code")) for line in lines):
         return _performance_single_project(segment, lines)
     return _performance_list(segment, lines, problems)
 
@@ -81,33 +82,33 @@ def _performance_from_cells(segment: Segment, lines: list[Line]) -> tuple[list[P
         parts = [p.strip() for p in line.text.split("\t")]
         first = squeeze(parts[0]) if parts else ""
         filled = [p for p in parts[1:] if p]
-        if first.startswith(("项目(政策)名称", "项目（政策）名称", "项目名称", "部门（单位）名称", "部门(单位)名称")):
+        if first.startswith(WORDS.words("project_name_heads")):
             project = squeeze(filled[0]) if filled else ""
-            unit = project if first.startswith("部门") else ""
+            unit = project if first.startswith(WORDS.word("department")) else ""
             columns = {}
             above = {"level1": "", "level2": ""}
-            if not first.startswith("部门"):
+            if not first.startswith(WORDS.word("department")):
                 projects.append(
                     Project(len(projects) + 1, project, "", None, "", segment.kind.table_id, line.page, line.number)
                 )
             continue
-        if first.startswith("实施单位") or "实施单位" in squeeze(line.text):
-            at = next((i for i, p in enumerate(parts) if squeeze(p) == "实施单位"), None)
+        if first.startswith(WORDS.word("implementing_unit")) or WORDS.word("implementing_unit") in squeeze(line.text):
+            at = next((i for i, p in enumerate(parts) if squeeze(p) == WORDS.word("implementing_unit")), None)
             if at is not None and at + 1 < len(parts):
                 unit = squeeze(parts[at + 1])
                 if projects and projects[-1].name == project:
                     projects[-1].unit = unit
             continue
-        if first.startswith("预算资金情况") or first.startswith("预算数"):
+        if first.startswith(WORDS.words("budget_heads")):
             amount = next((p for p in filled if is_amount(p)), "")
             if projects and projects[-1].name == project and amount:
                 projects[-1].amount = parse_amount(amount)
             continue
-        if first.startswith(("总体目标", "年度绩效目标")):
+        if first.startswith(WORDS.words("description_heads")):
             if projects and projects[-1].name == project and filled:
                 projects[-1].description = filled[0]
             continue
-        if "一级指标" in [squeeze(p) for p in parts]:
+        if WORDS.word("level1_header") in [squeeze(p) for p in parts]:
             columns = {_column_key(squeeze(p)): i for i, p in enumerate(parts) if _column_key(squeeze(p))}
             continue
         if not columns:
@@ -139,11 +140,7 @@ def _indicator_record(parts: list[str], columns: dict[str, int], above: dict[str
 
 
 def _column_key(header: str) -> str:
-    return {
-        "一级指标": "level1", "二级指标": "level2", "三级指标": "level3", "运算符号": "operator",
-        "指标性质": "operator", "指标值": "value", "度量单位": "value_unit", "权重": "weight",
-        "指标方向性": "direction",
-    }.get(header, "")  # fmt: skip
+    return str(WORDS.table("columns").get(header, ""))
 
 
 def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[list[Project], list[PerformanceTarget]]:
@@ -158,31 +155,31 @@ def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[li
     for line in lines:
         squeezed = squeeze(line.text)
         tokens = tokens_of(line.text)
-        if name_follows and not squeezed.startswith("预算"):
+        if name_follows and not squeezed.startswith(WORDS.word("budget")):
             if project is None:
                 project = Project(1, squeezed, "", None, "", segment.kind.table_id, line.page, line.number)
             else:  # the name wraps onto one more line
                 project.name += squeezed
             continue
         name_follows = False
-        if "项目名称" in squeezed and project is None:
-            name = line.text.split("项目名称", 1)[1].strip()
+        if WORDS.word("project_name") in squeezed and project is None:
+            name = line.text.split(WORDS.word("project_name"), 1)[1].strip()
             if not name:  # the name is printed on the next line
                 name_follows = True
                 continue
             project = Project(1, squeeze(name), "", None, "", segment.kind.table_id, line.page, line.number)
             continue
-        if project is not None and project.amount is None and squeezed.startswith("预算数"):
+        if project is not None and project.amount is None and squeezed.startswith(WORDS.word("budget_amount")):
             amount = next((t for t in tokens if is_amount(t)), "")
             project.amount = parse_amount(amount) if amount else None
             describing = True
             continue
-        if squeezed.startswith(("资金支出计划", "绩效目标", "一级指标")):
+        if squeezed.startswith(WORDS.words("description_ends")):
             describing = False
         if describing and project is not None:
             project.description = join_text([project.description, squeezed])
             continue
-        if squeezed.startswith("一级指标"):
+        if squeezed.startswith(WORDS.word("level1_header")):
             in_targets = True
             continue
         if not in_targets or project is None:
@@ -194,7 +191,7 @@ def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[li
             continue
         # 二级指标 三级指标 绩效指标描述 指标值 指标值确定依据: with five cells each is in place;
         # a wrapped row prints fewer, and the value is the last one that looks like a value
-        if not tokens[0].endswith(("指标", "指")):  # the 二级 / 三级 cells wrapped onto lines above
+        if not tokens[0].endswith(WORDS.words("level_endings")):  # the 二级 / 三级 cells wrapped onto lines above
             tokens = ["", *tokens]
         if len(tokens) == 5:
             value = tokens[3]
@@ -223,7 +220,7 @@ def _performance_list(
     for line in lines:
         tokens = tokens_of(line.text)
         squeezed = squeeze(line.text)
-        if not tokens or squeezed.startswith(("序号", "项目名称", "一级指标", "指标方向性", "目标1", "合计")):
+        if not tokens or squeezed.startswith(WORDS.words("list_skipped")):
             continue
         opens = _starts_project(tokens) or (draft is None and (UNIT_CODE.match(tokens[0]) or tokens[0].isdigit()))
         if opens and (draft is None or draft.amount is not None):

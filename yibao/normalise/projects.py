@@ -15,9 +15,11 @@ from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
 from yibao.normalise.rows import is_header_line, is_noise
 from yibao.recognise.titles import Segment
+from yibao.reference import vocabulary
 from yibao.text import join_text, squeeze
 
-UNIT_NAME = re.compile(r"(局|中心|本级|院|所|站|处|办公室|委员会|队)$")
+WORDS = vocabulary("projects")
+UNIT_NAME = WORDS.pattern("unit_name")
 UNIT_CODE = re.compile(r"^\d{6}-")
 PROJECT_CODE = re.compile(r"^([A-Z]\d{6}\.\d{3}-|\d{10,}|\d{10,}-)")
 
@@ -46,16 +48,16 @@ def _projects_from_cells(segment: Segment, lines: list[Line]) -> list[Project]:
     unit_at = name_at = content_at = amount_at = None
     unit = ""
     for line in lines:
-        is_header_row = "项目名称" in squeeze(line.text)
+        is_header_row = WORDS.word("project_name") in squeeze(line.text)
         if "\t" not in line.text or is_noise(line.text) or (is_header_line(line.text) and not is_header_row):
             continue
         parts = [p.strip() for p in line.text.split("\t")]
-        if name_at is None or "项目名称" in squeeze(line.text):
-            if "项目名称" in squeeze(line.text):
-                unit_at = _header_index(parts, "单位名称", "项目单位")
-                name_at = _header_index(parts, "项目名称")
-                content_at = _header_index(parts, "项目内容", "项目概述", "绩效目标")
-                amount_at = _header_index(parts, "总计", "合计", "预算数")
+        if name_at is None or WORDS.word("project_name") in squeeze(line.text):
+            if WORDS.word("project_name") in squeeze(line.text):
+                unit_at = _header_index(parts, *WORDS.words("unit_headers"))
+                name_at = _header_index(parts, WORDS.word("project_name"))
+                content_at = _header_index(parts, *WORDS.words("content_headers"))
+                amount_at = _header_index(parts, *WORDS.words("amount_headers"))
             continue
 
         def cell(index: int | None, parts: list[str] = parts) -> str:
@@ -128,7 +130,7 @@ def _projects_from_lines(segment: Segment, lines: list[Line], problems: list[Pro
         text = squeeze(line.text)
         if current is not None and description_open:
             current.description = join_text([current.description, text])
-            description_open = not text.endswith("。")
+            description_open = not text.endswith(WORDS.word("full_stop"))
         else:
             pending_name.append(text)
     if pending_name:

@@ -16,15 +16,14 @@ from yibao.model import Line
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, is_blank_marker, parse_amount, tokens_of
 from yibao.normalise.codes import CodeGroup, code_from_cell, row_code
-from yibao.normalise.headers import scan_words
-from yibao.reference import compiled, measures
+from yibao.normalise.headers import CLOSE, OPEN, scan_words
+from yibao.reference import compiled, measures, vocabulary
 from yibao.text import join_text, squeeze
 
-GENERIC_HEADER_WORDS = (
-    "科目编码", "科目名称", "类级科目", "款级科目", "功能科目", "经济科目", "功能分类科目",
-    "经济分类科目", "项目", "序号", "收入", "支出", "栏次", "编码", "名称", "科目", "资金性质",
-    "单位代码", "单位名称", "部门", "单位",
-)  # fmt: skip
+WORDS = vocabulary("rows")
+GENERIC_HEADER_WORDS = WORDS.words("generic_header_words")
+SEQUENCE_NUMBER = WORDS.word("sequence_number")
+COLUMN_NUMBERS = WORDS.word("column_numbers")
 
 
 @dataclass
@@ -60,12 +59,12 @@ def is_header_line(text: str) -> bool:
     """A line made only of header words (a header repeated after a page break)."""
     if any(is_amount(t) for t in tokens_of(text)):
         return False
-    squeezed = squeeze(text).replace("(", "（").replace(")", "）")
+    squeezed = squeeze(text).replace("(", OPEN).replace(")", CLOSE)
     rest = squeezed
     for word, _role in scan_words(text):
         rest = rest.replace(word, "")
     for word in list(measures()["ignore"]) + list(GENERIC_HEADER_WORDS):
-        rest = rest.replace(squeeze(word).replace("(", "（").replace(")", "）"), "")
+        rest = rest.replace(squeeze(word).replace("(", OPEN).replace(")", CLOSE), "")
     rest = re.sub(r"[\d\s*·]", "", rest)
     removed_a_word = len(rest) < len(re.sub(r"[\d\s*·]", "", squeezed))
     return removed_a_word and len(rest) <= 1
@@ -77,7 +76,7 @@ def page_furniture(header: list[Line]) -> set[str]:
     furniture: set[str] = set()
     for line in header:
         squeezed = squeeze(line.text)
-        if squeezed.startswith(("序号", "项目", "科目")) or is_header_line(line.text):
+        if squeezed.startswith(WORDS.words("header_starts")) or is_header_line(line.text):
             break
         furniture.add(squeezed)
     return furniture
@@ -90,12 +89,12 @@ def has_cells(lines: list[Line]) -> bool:
 def uses_sequence_numbers(lines: list[Line]) -> bool:
     """Rows numbered 1, 2, 3 … in a 序号 column: the header prints 序号, or the first row after
     the 栏次 line (column numbers) starts with 1."""
-    if any(squeeze(line.text).startswith("序号") for line in lines):
+    if any(squeeze(line.text).startswith(SEQUENCE_NUMBER) for line in lines):
         return True
     after_column_numbers = False
     for line in lines:
         squeezed = squeeze(line.text)
-        if squeezed.startswith("栏次"):
+        if squeezed.startswith(COLUMN_NUMBERS):
             after_column_numbers = True
         elif after_column_numbers and squeezed and not is_noise(line.text):
             return tokens_of(line.text.replace("\t", " "))[0] == "1"
@@ -104,7 +103,7 @@ def uses_sequence_numbers(lines: list[Line]) -> bool:
 
 def is_unit_table(header_text: str) -> bool:
     """Rows by 部门(单位)代码 rather than by classification code."""
-    return bool(re.search(r"(部门|单位)[（(]?(单位)?[)）]?(代码|名称)", squeeze(header_text)))
+    return bool(WORDS.pattern("unit_table").search(squeeze(header_text)))
 
 
 def _label_and_amounts(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -183,7 +182,7 @@ def rows_from_records(data: list[Line], furniture: set[str] | None = None) -> li
     for index, line in enumerate(data):
         text = line.text
         if is_noise(text) or squeeze(text) in furniture:
-            skipping_header = not squeeze(text).startswith("栏次")
+            skipping_header = not squeeze(text).startswith(COLUMN_NUMBERS)
             if skipping_header:
                 header_end = _column_numbers_line(data, index)
             continue
@@ -212,7 +211,7 @@ def _column_numbers_line(data: list[Line], start: int) -> int:
     one comes before any amount; -1 when none does."""
     for index in range(start + 1, len(data)):
         text = data[index].text
-        if squeeze(text).startswith("栏次"):
+        if squeeze(text).startswith(COLUMN_NUMBERS):
             return index
         if any(is_amount(t) for t in tokens_of(text)):
             return -1
@@ -288,7 +287,7 @@ def split_header(lines: list[Line], coded: bool, sequence: bool) -> tuple[list[L
         if not tokens:
             continue
         if sequence:
-            if tokens[0] == "1" and not squeeze(line.text).startswith("栏次"):
+            if tokens[0] == "1" and not squeeze(line.text).startswith(COLUMN_NUMBERS):
                 return lines[:index], lines[index:]
             continue
         if "\t" in line.text:

@@ -30,23 +30,21 @@ from yibao.normalise.rows import (
     uses_sequence_numbers,
 )
 from yibao.recognise.titles import Segment
-from yibao.reference import function_class_codes, load_data
+from yibao.reference import function_class_codes, load_data, vocabulary
 from yibao.text import squeeze
 
-ITEM_START = re.compile(
-    r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|本年收入|本年支出|收入总计|支出总计"
-    r"|上年结转|年终结转|年初|年末|结转下年|用事业基金弥补|其中[:：])"
-)
-EXPENDITURE = re.compile(r"支出|年终结转|年末|结转下年|预备费|人行科目|其他支出")
-SPACED_WORDS = {"收入总计": r"收\s*入\s*总\s*计", "支出总计": r"支\s*出\s*总\s*计", "合计": r"合\s+计"}
-ECONOMIC_CLASSES = re.compile(
-    r"^(工资福利支出|商品和服务支出|对个人和家庭的补助|其他各类人员补助支出|债务利息及费用支出|资本性支出.*"
-    r"|事业单位经营支出|对企业补助.*|对社会保障基金补助支出|预备费及预留支出)$"
-)
-AMBIGUOUS = {"总计", "合计"}
+WORDS = vocabulary("summary_table")
+ITEM_START = WORDS.pattern("item_start")
+EXPENDITURE = WORDS.pattern("expenditure")
+SPACED_WORDS = WORDS.table("spaced_words")
+ECONOMIC_CLASSES = WORDS.pattern("economic_classes")
+AMBIGUOUS = set(WORDS.words("ambiguous"))
 # header words over a panel's label column (项目 | 预算数 | 项目 | 预算数)
-LABEL_WORDS = {"项目", "项目名称", "科目", "科目名称", "收入项目", "支出项目", "功能分类", "支出功能分类科目"}
-ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
+LABEL_WORDS = set(WORDS.words("label_words"))
+ORDINAL = WORDS.pattern("ordinal")
+ITEM_HEADER = WORDS.word("item_header")
+EXPENDITURE_LABEL, INCOME_LABEL = WORDS.word("expenditure_label"), WORDS.word("income_label")
+ECONOMIC_EXPENDITURE_LABEL = WORDS.word("economic_expenditure_label")
 
 
 def unspace(text: str) -> str:
@@ -111,7 +109,7 @@ def summary_items(data: list[Line], sequence: bool, furniture: set[str], row_num
         text = unspace(line.text)
         squeezed = squeeze(text)
         if is_noise(text) or squeezed in furniture:
-            skipping = not squeezed.startswith("栏次")
+            skipping = not squeezed.startswith(WORDS.word("column_numbers"))
             continue
         tokens = tokens_of(text.replace("\t", " "))
         if sequence and tokens and tokens[0] == str(expected):
@@ -142,10 +140,10 @@ def _items_from_cells(text: str, line: Line, items: list[Item], row_numbers: boo
 def expenditure_layout(header: list[Line]) -> Layout:
     """Extra expenditure columns (合计 / 一般公共预算 / 政府性基金 / 国有资本) when printed."""
     text = " ".join(line.text for line in header if not is_noise(line.text))
-    after = re.split(r"项\s*目", text)[-1] if re.search(r"项\s*目", text) else ""
+    after = re.split(ITEM_HEADER, text)[-1] if re.search(ITEM_HEADER, text) else ""
     layout = layout_from_text([after])
     if len(layout.columns) <= 1:
-        return Layout(columns=[Column("expenditure", "支出")], identities=[])
+        return Layout(columns=[Column("expenditure", EXPENDITURE_LABEL)], identities=[])
     rename = {
         c.measure: ("expenditure" if c.measure == "total" else f"expenditure_{c.measure}") for c in layout.columns
     }
@@ -168,11 +166,11 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
     table = new_table(segment, table_no, "")
     spend_layout = expenditure_layout(header)
     furniture = page_furniture(header)
-    columns = [Column("income", "收入"), *spend_layout.columns]
+    columns = [Column("income", INCOME_LABEL), *spend_layout.columns]
     rows: list[Row] = []
     expenditure_seen_on_line: dict[int, int] = {}
     items_on_line: dict[int, int] = {}
-    row_numbers = "行次" in squeeze(" ".join(line.text for line in header))
+    row_numbers = WORDS.word("row_numbers") in squeeze(" ".join(line.text for line in header))
     for number, item in enumerate(summary_items(data, sequence, furniture, row_numbers), start=1):
         position = items_on_line.get(item.line.number, 0)
         items_on_line[item.line.number] = position + 1
@@ -196,7 +194,7 @@ def read_summary(segment: Segment, table_no: int, problems: list[Problem]) -> Ta
         row.amounts, row.placement = _side_amounts(item, side, spend_layout, table, problems)
         rows.append(row)
     if any(r.side == "expenditure_economic" for r in rows):
-        columns.append(Column("expenditure_economic", "支出（经济科目）"))
+        columns.append(Column("expenditure_economic", ECONOMIC_EXPENDITURE_LABEL))
     table.columns = columns
     table.identities = spend_layout.identities  # 支出 = 一般公共预算 + 政府性基金 + 国有资本经营预算
     table.rows = rows
@@ -265,7 +263,7 @@ def panels_of(header: list[Line], data: list[Line]) -> list[Panel]:
 
 def _looks_like_title(text: str) -> bool:
     squeezed = squeeze(text)
-    return 6 <= len(squeezed) <= 40 and squeezed.endswith("表") and not is_noise(text)
+    return 6 <= len(squeezed) <= 40 and squeezed.endswith(WORDS.word("title_end")) and not is_noise(text)
 
 
 def _is_label_word(text: str) -> bool:
@@ -274,9 +272,9 @@ def _is_label_word(text: str) -> bool:
 
 def side_of_header(text: str, position: int) -> str:
     squeezed = squeeze(text)
-    if "支出" in squeezed or "支 出" in text:
+    if EXPENDITURE_LABEL in squeezed or WORDS.word("spaced_expenditure") in text:
         return "expenditure"
-    if "收入" in squeezed:
+    if INCOME_LABEL in squeezed:
         return "income"
     return "income" if position == 0 else "expenditure"
 
@@ -327,7 +325,7 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
     if not rows:
         return None
     if any(r.side == "expenditure_economic" for r in rows):
-        columns.setdefault("expenditure_economic", Column("expenditure_economic", "支出（经济科目）"))
+        columns.setdefault("expenditure_economic", Column("expenditure_economic", ECONOMIC_EXPENDITURE_LABEL))
     table.columns = list(columns.values())
     table.identities = [identity for panel in found for identity in panel.identities]
     table.rows = rows
@@ -407,7 +405,7 @@ def _spanned_total(parts: list[str], panel: Panel, after: list[Panel], values: d
 
 
 def _has_economic_column(header: list[Line]) -> bool:
-    return "经济科目" in squeeze(" ".join(line.text for line in header))
+    return WORDS.word("economic_header") in squeeze(" ".join(line.text for line in header))
 
 
 def _split_summary(lines: list[Line]) -> tuple[list[Line], list[Line]]:

@@ -23,12 +23,13 @@ from yibao.normalise.rows import (
 )
 from yibao.normalise.summary import new_table, unspace
 from yibao.recognise.titles import Segment
-from yibao.reference import load_data, measures
+from yibao.reference import load_data, measures, vocabulary
 from yibao.text import squeeze
 
 
 def three_public_measure(label: str) -> str:
-    name = squeeze(label).removeprefix("其中：").removeprefix("其中:")
+    of_which, of_which_half_width = vocabulary("cells").words("of_which")
+    name = squeeze(label).removeprefix(of_which).removeprefix(of_which_half_width)
     for rule in measures()["three_public_rows"]:
         if re.search(rule["pattern"], name):
             return str(rule["measure"])

@@ -20,6 +20,7 @@ from typing import Any
 
 from yibao.derive.key_figures import KEY_FIGURES
 from yibao.derive.units import to_wan
+from yibao.messages import say
 from yibao.model import Document, YearCheck
 from yibao.model.ids import bureau_id, document_id
 from yibao.output import atomic_folder, swap_in  # noqa: F401 - swap_in re-exported
@@ -209,7 +210,7 @@ def descriptor(rows: dict[str, list[Row]], name: str, title: str) -> dict[str, A
         "profile": "data-package",
         "name": name,
         "title": title,
-        "description": "医疗保障局部门预决算公开数据：按原文金额（万元）整理，附勾稽核对结果。Budget disclosures of China's medical-insurance bureaus, amounts as printed (10,000 yuan), with the results of accounting checks. 以 = + - @ 等开头的文本单元格前加一个单引号，以免电子表格执行公式（见 x-csv-formula-escaping）。Text cells that a spreadsheet would run as a formula (beginning with = + - @ …) carry one leading single quote (see x-csv-formula-escaping).",
+        "description": say("package.description"),
         "licenses": [LICENSE],
         "sources": sources,
         "resources": [
@@ -313,7 +314,7 @@ def write_all(out: Path, documents: list[Document], rejected: list[Row], year_ch
     per_document = [document_rows(d) for d in documents]
     combined = merge([*per_document, {"rejected_files": rejected, "year_checks": year_check_rows(year_checks)}])
     with atomic_folder(out) as folder:
-        write_package(folder, combined, "yibao-budgets", "医疗保障局预决算公开数据 Open Yibao Budgets")
+        write_package(folder, combined, "yibao-budgets", say("package.title"))
         for rows in per_document:
             did = rows["documents"][0]["doc_id"]
             single = merge([rows])

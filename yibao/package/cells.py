@@ -18,18 +18,14 @@ from __future__ import annotations
 
 import re
 
+from yibao.messages import catalogue
+
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 _FORMULA = re.compile(r"'*(?:[=+\-@\t\r]|[ \u3000]+[=+\-@])")
 _ESCAPED = re.compile(r"'+(?:[=+\-@\t\r]|[ \u3000]+[=+\-@])")
 
-RULE = {
-    "zh": "文本单元格若以 = + - @、制表符或回车开头（或空格后接 = + - @），写入时前面加一个单引号 '，"
-    "以免电子表格把它当作公式执行（OWASP CSV 注入防护）；纯数字和单个字符（如指标性质“=”）不变。读取时去掉这一个单引号即得原文。",
-    "en": "A text cell beginning with = + - @, a tab or a carriage return (or spaces before = + - @) is "
-    "written with one single quote ' in front, so that no spreadsheet runs it as a formula (OWASP, CSV "
-    "injection); plain numbers and cells of one character (a target's operator =) are never changed. Remove "
-    "that one quote to get the text as printed.",
-}
+_RULE = catalogue()["package.formula_escaping"]
+RULE = {"zh": _RULE.zh, "en": _RULE.en}
 
 
 def to_cell(text: str) -> str:

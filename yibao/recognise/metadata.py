@@ -24,12 +24,13 @@ from typing import Any
 
 from yibao.model import Line, Metadata, SourceText
 from yibao.recognise.titles import find_segments, match_title
-from yibao.reference import load_data
+from yibao.reference import load_data, vocabulary
 from yibao.text import squeeze
 
-_PLACE = r"[\u4e00-\u9fff]{1,9}?(?:省|自治区|市|州|地区|盟|区|县|旗)"
-PLACE = re.compile(rf"^(?:中共)?((?:{_PLACE}){{1,3}})")
-UNIT = re.compile(rf"((?:{_PLACE}){{1,3}}医疗(?:保障|保险)[\u4e00-\u9fff]{{0,6}}?(?:局本级|服务中心|中心|局))")
+WORDS = vocabulary("metadata")
+_PLACE = WORDS.word("place")
+PLACE = re.compile(rf"^(?:{WORDS.word('party')})?((?:{_PLACE}){{1,3}})")
+UNIT = re.compile(rf"((?:{_PLACE}){{1,3}}{WORDS.word('medical_body')})")
 _COVER_LINES = 8  # a cover is a few short lines
 
 
@@ -58,7 +59,7 @@ def _label_pattern() -> re.Pattern[str]:
     labels = sorted((entry["label"] for entry in _words()["labels"]), key=len, reverse=True)
     alternatives = "|".join(map(re.escape, labels))
     # "部门：X", "部门： X", or a label cell followed by the value cell ("部门名称\t\tX")
-    return re.compile(rf"({alternatives})(?:\s*[:：]\s*|\t+)([^\s:：]+)")
+    return re.compile(rf"({alternatives}){WORDS.word('label_value')}")
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,12 @@ def cover_text(lines: list[Line]) -> str:
     kept: list[str] = []
     for line in lines[:_COVER_LINES]:
         squeezed = squeeze(line.text)
-        if line.page != first_page or "\t" in line.text or squeezed in ("目录", "目次") or match_title(line.text):
+        if (
+            line.page != first_page
+            or "\t" in line.text
+            or squeezed in WORDS.words("contents")
+            or match_title(line.text)
+        ):
             break
         kept.append(squeezed)
     return "".join(kept)
@@ -115,7 +121,7 @@ def read_cover(cover: str) -> CoverReading:
     before = cover[: found.start()]
     years = [int(y) for y in _year().findall(before)] or [int(y) for y in _year().findall(cover[found.end() :][:12])]
     return CoverReading(
-        body=body_name(_year().sub("", before).rstrip("年度")),
+        body=body_name(_year().sub("", before).rstrip(WORDS.word("year_word"))),
         year=years[0] if years else None,
         kind=_words()["kinds"][kind_word],
         scope=_words()["scopes"][scope_word],
@@ -131,7 +137,7 @@ def body_name(text: str) -> str:
             return name if _ends_as_body(own.sub("", name)) else ""
         if _ends_as_body(name):
             return name
-        name = re.sub("(部门|单位)$", "", name)
+        name = re.sub(WORDS.word("scope_suffix"), "", name)
     return ""
 
 
@@ -143,10 +149,10 @@ def _ends_as_body(name: str) -> bool:
 def _named_body() -> re.Pattern[str]:
     endings = "|".join(map(re.escape, sorted(_words()["name_endings"], key=len, reverse=True)))
     # a name starts a line or follows a number or punctuation, never inside a run of text
-    first = r"[\u4e00-\u9fff]{1,5}?(?:省|自治区|市|州|地区|盟|区|县|旗)"
+    first = WORDS.word("first_place")
     return re.compile(
-        rf"(?<![\u4e00-\u9fff])(?:中共)?{first}(?:{_PLACE}){{0,2}}[\u4e00-\u9fff]{{0,12}}?(?:{endings})"
-        rf"(?:本级|{_words()['own_suffix']})?"
+        rf"(?<![\u4e00-\u9fff])(?:{WORDS.word('party')})?{first}(?:{_PLACE}){{0,2}}[\u4e00-\u9fff]{{0,12}}?(?:{endings})"
+        rf"(?:{WORDS.word('own_level')}|{_words()['own_suffix']})?"
     )
 
 
@@ -175,7 +181,7 @@ def labelled_bodies(lines: list[Line]) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for line in lines:
         for label, value in _label_pattern().findall(line.text):
-            value = re.split(r"单位[:：]", value)[0]
+            value = re.split(WORDS.word("unit_label"), value)[0]
             if any(p.search(value) for p in rejects):
                 continue
             name = body_name(value)
@@ -219,11 +225,15 @@ def consolidated(body: str, scope: str, lines: list[Line]) -> bool:
     merged = len(re.findall(_words()["merged_unit"], text))
     counted = re.search(_words()["unit_counts"], text)
     if counted is not None:
-        return sum(int(n) for n in re.findall(r"(\d+)[家个]", counted.group(1))) - merged > 1
+        return sum(int(n) for n in re.findall(WORDS.word("unit_count"), counted.group(1))) - merged > 1
     listed = re.search(_words()["unit_list"], text)
     if listed is not None:
         after = text[listed.end() : listed.end() + 400]
-        entries = int(listed.group(1) or 0) or _numbered(after) or len(after.split("。")[0].split("、"))
+        entries = (
+            int(listed.group(1) or 0)
+            or _numbered(after)
+            or len(after.split(WORDS.word("full_stop"))[0].split(WORDS.word("enumeration_comma")))
+        )
         return entries - merged > 1
     return True
 
@@ -239,7 +249,7 @@ def _numbered(text: str) -> int:
 
 
 def _same_place(unit: str, bureau: str) -> bool:
-    place = bureau.split("医疗")[0]
+    place = bureau.split(WORDS.word("medical"))[0]
     return bool(place) and unit.startswith(place)
 
 
@@ -277,17 +287,17 @@ def admin_level(bureau: str) -> str:
             return "county"
     if place in places["provinces"]:
         return "province"
-    if re.search(r"(区|县|旗|县级市)$", place) and re.search(r"(市|州|盟|地区).+", place):
+    if re.search(WORDS.word("county_kinds"), place) and re.search(WORDS.word("prefecture_before"), place):
         return "county"
-    if re.search(r"(县|旗)$", place):
+    if re.search(WORDS.word("county_end"), place):
         return "county"
-    if re.search(r"(市|州|盟|地区)$", place):
+    if re.search(WORDS.word("prefecture_end"), place):
         return "prefecture"
     return ""
 
 
 def region(bureau: str) -> str:
-    name = re.sub("^中共", "", bureau)
+    name = re.sub(WORDS.word("party_prefix"), "", bureau)
     for province in _places()["provinces"]:
         if name.startswith(province):
             return str(province)

@@ -18,7 +18,7 @@ from yibao.model import Document, Line, SourceText, StatedChange
 from yibao.reference import load_data
 from yibao.text import squeeze
 
-SENTENCE_END = "。；;！!？?"
+SENTENCE_END = str(load_data("narrative.yml")["sentence_end"])
 EXCERPT_CHARS = 160  # the longest excerpt shown as evidence
 
 
@@ -174,9 +174,9 @@ def table_lines(document: Document) -> set[int]:
     return lines | {p.line for p in document.projects} | {t.line for t in document.targets}
 
 
-_SUBJECT_START = "，,。；;：:"
-_SUBJECT_PREFIX = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．])?(?:其中)?(?:\d{4}年度?)?[，,]?")
-_SUBJECT_SUFFIX = re.compile(r"(?:\d{4}年度?(?:预算数?|决算数?)?|预算数|决算数)?(?:为|是|共计)?$")
+_SUBJECT_START = str(vocabulary()["subject_start"])
+_SUBJECT_PREFIX = re.compile(vocabulary()["subject_prefix"])
+_SUBJECT_SUFFIX = re.compile(vocabulary()["subject_suffix"])
 
 
 def stated_changes(narrative: Narrative, fiscal_year: int | None) -> list[StatedChange]:
@@ -189,7 +189,9 @@ def stated_changes(narrative: Narrative, fiscal_year: int | None) -> list[Stated
     matches = [*change_pattern().finditer(text), *flat_pattern().finditer(text)]
     for match in sorted(matches, key=lambda m: m.start()):
         amount_text, versus, *rest = match.groups()
-        if versus != "上年" and (fiscal_year is None or versus != f"{fiscal_year - 1}年"):
+        if versus != vocabulary()["last_year"] and (
+            fiscal_year is None or versus != f"{fiscal_year - 1}{vocabulary()['year']}"
+        ):
             continue
         verb, change_text, rate_text = (rest[0], rest[1], rest[3]) if rest else ("", "0", None)
         amount, change = _number(amount_text), _number(change_text)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from yibao.model import Line, SourceText
-from yibao.reference import TableKind, compiled, table_kinds, table_settings
+from yibao.reference import TableKind, compiled, table_kinds, table_settings, vocabulary
 from yibao.text import squeeze
 
 
@@ -64,7 +64,12 @@ def contents_lines(lines: list[Line]) -> set[int]:
     for line in lines:
         squeezed = squeeze(line.text)
         has_amount = bool(re.search(r"\d[\d,]*\.\d{2}", squeezed))
-        if open_page is not None and (line.page != open_page or has_amount or "\t" in line.text or "。" in squeezed):
+        if open_page is not None and (
+            line.page != open_page
+            or has_amount
+            or "\t" in line.text
+            or vocabulary("titles").word("full_stop") in squeezed
+        ):
             open_page = None
         if any(p.search(squeezed) for p in contents):
             open_page = line.page
@@ -99,7 +104,7 @@ def _wrapped_title(lines: list[Line], index: int) -> tuple[TableKind, str] | Non
 
 def _year_apart(lines: list[Line], index: int, title: str) -> str:
     """A title whose year the PDF draws as a line of its own ("年部门收支总体情况表" / "2026")."""
-    if not title.startswith("年") or index + 1 >= len(lines):
+    if not title.startswith(vocabulary("titles").word("year")) or index + 1 >= len(lines):
         return ""
     year = squeeze(lines[index + 1].text)
     return year if re.fullmatch(r"(19|20)\d{2}", year) else ""

@@ -21,7 +21,10 @@ from yibao.messages import say
 from yibao.model import Document, ScoreItem, SourceText, Table
 from yibao.model.enums import CheckStatus, DocType, ScoreOutcome
 from yibao.recognise.narrative import Narrative, document_narrative
-from yibao.reference import load_data
+from yibao.reference import load_data, vocabulary
+
+# a character within one clause: a table's subject and its words are in one clause
+IN_CLAUSE = vocabulary("validate").word("in_clause")
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,7 @@ def _explanation_of_empty(table: Table, evidence: Evidence) -> tuple[int, int, s
     subject = reference()["table_subjects"].get(table.table_id)
     if subject:
         pattern = re.compile(
-            f"{re.escape(subject)}[^。；]{{0,40}}(?:{words.pattern})|(?:{words.pattern})[^。；]{{0,20}}{re.escape(subject)}"
+            f"{re.escape(subject)}{IN_CLAUSE}{{0,40}}(?:{words.pattern})|(?:{words.pattern}){IN_CLAUSE}{{0,20}}{re.escape(subject)}"
         )
         passage = evidence.narrative.find(pattern)
         if passage is not None:

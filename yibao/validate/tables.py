@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from yibao.model import Check, Row, Table
 from yibao.model.enums import Level
+from yibao.reference import vocabulary
 from yibao.validate.base import ZERO, Rule, register, total
 from yibao.validate.summary import SUMMARY_TABLES
 from yibao.validate.three_public import THREE_PUBLIC, one_per_row
@@ -72,7 +73,7 @@ class ParentEqualsChildren(ClassifiedRule):
         for parent_index, kids in sorted(children_by_parent(table).items()):
             parent = table.rows[parent_index]
             is_total = parent.level == Level.TOTAL
-            label = "合计" if is_total else f"{parent.code} {parent.name}"
+            label = vocabulary("validate").word("total") if is_total else f"{parent.code} {parent.name}"
             for measure in measures:
                 yield self.compare(
                     table.table_id,

@@ -11,14 +11,14 @@ another figure), and only between documents in the same unit.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from yibao.model import Check, Document, SourceText, YearCheck
+from yibao.reference import vocabulary
 from yibao.validate.base import Context, Rule, register
 
 YEARS = "years"
-_OTHER_BASIS = re.compile("上年(?:决算|执行|实际)")
+_OTHER_BASIS = vocabulary("validate").pattern("other_basis")
 
 
 def same_body_key(document: Document) -> tuple[str, str, str]:
