@@ -46,6 +46,8 @@ ECONOMIC_CLASSES = re.compile(
 AMBIGUOUS = {"总计", "合计"}
 # header words over a panel's label column (项目 | 预算数 | 项目 | 预算数)
 LABEL_WORDS = {"项目", "项目名称", "科目", "科目名称", "收入项目", "支出项目", "功能分类", "支出功能分类科目"}
+# the side headings over a summary table's panels (收 入 | | 支 出 |)
+SIDE_WORDS = {"收入", "支出"}
 ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
@@ -263,6 +265,19 @@ def panels_of(header: list[Line], data: list[Line]) -> list[Panel]:
     return found
 
 
+def _repeated_header(parts: list[str], found: list[Panel]) -> bool:
+    """A header printed again after a page break: header words only, one of them in an amount
+    column (预算数) or over a label column (项目, 收入, 支出). A printed item of header words
+    whose amounts are blank (上级补助收入 | | 上缴上级支出 |) is a row: its amounts are 0."""
+    if any(is_amount(c) for c in parts) or not is_header_line(" ".join(parts)):
+        return False
+    amounts = [parts[j] for panel in found for j, _ in panel.amounts if j < len(parts)]
+    labels = [squeeze(parts[panel.label]) for panel in found if panel.label < len(parts)]
+    if any(c and not cells.is_blank_marker(c) for c in amounts):
+        return True
+    return any(_is_label_word(label) or label in SIDE_WORDS for label in labels)
+
+
 def _looks_like_title(text: str) -> bool:
     squeezed = squeeze(text)
     return 6 <= len(squeezed) <= 40 and squeezed.endswith("表") and not is_noise(text)
@@ -304,7 +319,7 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
         if is_noise(line.text) or "\t" not in line.text:
             continue
         parts = [c.strip() for c in unspace(line.text).split("\t")]
-        if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in parts):
+        if _repeated_header(parts, found):
             continue
         for index, panel in enumerate(found):
             label = squeeze(parts[panel.label]) if panel.label < len(parts) else ""
