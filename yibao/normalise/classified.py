@@ -67,7 +67,7 @@ def read_classified(
             layout, unknown, groups = tree
             prefix = family_prefix(kind.classification, kind.table_id)
             words = frozenset(squeeze(c) for row in grid for c in row if c)
-            raw = rows_from_grid(data, start, groups, prefix, numbered, words)
+            raw = rows_from_grid(data, start, groups, prefix, numbered, words, len(layout.columns))
         else:
             layout = layout_from_grid(grid, start)
             raw = rows_from_cells(data, start, coded_guess, numbered)

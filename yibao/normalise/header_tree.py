@@ -98,6 +98,7 @@ def column_paths(cells: list[HeaderCell], first: int, width: int) -> list[list[H
 def _exact_words() -> dict[str, str]:
     data = measures()
     words = {_norm(w): str(m) for w, m in data["header_words"].items()}
+    words.update({_norm(w): str(m) for w, m in data.get("whole_cell_words", {}).items()})
     for word, spec in data["groups"].items():
         words.setdefault(_norm(word), str(spec["id"]))
     for word in data["ignore"]:
