@@ -51,6 +51,20 @@ SIDE_WORDS = {"收入", "支出"}
 ORDINAL = re.compile(r"^([一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])")
 
 
+# an ordinal whose punctuation the text layer puts after the name ("一 一般公共预算资金、",
+# "一 社会保障和就业支出( )"): the glyphs are drawn apart from the words
+_ORDINAL_AFTER = re.compile(r"^([一二三四五六七八九十]+)\s+(\S.*?)\s*(、|[(（]\s*[)）])$")
+
+
+def ordinal_in_place(label: str) -> str:
+    """A label's ordinal with its punctuation where it is printed: 一、一般公共预算资金, (一)社会保障和就业支出."""
+    match = _ORDINAL_AFTER.match(label.strip())
+    if not match:
+        return label
+    number, name, mark = match.groups()
+    return f"{number}、{name}" if mark == "、" else f"({number}){name}"
+
+
 def unspace(text: str) -> str:
     for word, pattern in SPACED_WORDS.items():
         text = re.sub(pattern, word, text)
@@ -322,7 +336,7 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
         if _repeated_header(parts, found):
             continue
         for index, panel in enumerate(found):
-            label = squeeze(parts[panel.label]) if panel.label < len(parts) else ""
+            label = squeeze(ordinal_in_place(parts[panel.label])) if panel.label < len(parts) else ""
             values = {m: parse_amount(parts[j]) for j, m in panel.amounts if j < len(parts) and is_amount(parts[j])}
             if not label:
                 continue
@@ -408,8 +422,14 @@ def _has_economic_column(header: list[Line]) -> bool:
 
 
 def _split_summary(lines: list[Line]) -> tuple[list[Line], list[Line]]:
-    """The header ends where the first item opens (with its 序号 when it stands on its own line)."""
+    """The header ends where the first item opens (with its 序号 when it stands on its own line),
+    or at the first row of cells with an amount under the row naming the label columns (财政拨款 |
+    151,082.36 | 一、教育支出 | 5,702.55 under 项目 | 2026年预算数 | 项目 | 2026年预算数)."""
+    labelled = False
     for index, line in enumerate(lines):
+        if labelled and _first_amount_row(line):
+            return lines[:index], lines[index:]
+        labelled = labelled or ("\t" in line.text and any(_is_label_word(c) for c in line.text.split("\t")))
         text = unspace(line.text)
         tokens = tokens_of(text.replace("\t", " "))
         if tokens and tokens[0].isdigit() and len(tokens) > 1:
@@ -419,6 +439,12 @@ def _split_summary(lines: list[Line]) -> tuple[list[Line], list[Line]]:
                 index -= 1
             return lines[:index], lines[index:]
     return lines, []
+
+
+def _first_amount_row(line: Line) -> bool:
+    parts = [c.strip() for c in line.text.split("\t")]
+    label = squeeze(parts[0]) if parts else ""
+    return "\t" in line.text and bool(label) and not label.startswith(("栏次", "行次")) and any(map(is_amount, parts))
 
 
 def _over_label_row(lines: list[Line], index: int) -> bool:
