@@ -188,6 +188,8 @@ def read_document(
         document.problems.append(Problem("error", say("read.unexpected_error", trace=traceback.format_exc(limit=3))))
         return document
     _explain_gaps(document)
+    if document.no_tables:  # a narrative alone (perhaps one part of a disclosure): what it states
+        document.stated_changes = stated_changes(document_narrative(document, source), document.metadata.fiscal_year)
     if not document.error:
         narrative = document_narrative(document, source)
         document.stated_changes = stated_changes(narrative, document.metadata.fiscal_year)

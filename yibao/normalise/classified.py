@@ -7,13 +7,14 @@ The row layouts are read in `rows`, the amounts put into their columns in `place
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from yibao.messages import say
 from yibao.model import Column, Line, Problem, Row, Table
 from yibao.normalise import cells
 from yibao.normalise.codes import CodeGroup, code_groups, family_prefix, part_role
 from yibao.normalise.header_tree import Leaf, cells_from_lines, column_paths, layout_from_leaves, leaves
-from yibao.normalise.headers import Layout, layout_from_grid, layout_from_text
+from yibao.normalise.headers import Layout, layout_from_grid, layout_from_text, scan_words
 from yibao.normalise.placement import KnownRows, Placement, agreeing_with, placements, resolve_placements
 from yibao.normalise.rows import (
     RawRow,
@@ -59,6 +60,7 @@ def read_classified(
         table.classification = ""
     unknown: list[Leaf] = []
     if cell_layout:
+        header, data = side_by_side(header, data)
         start = first_amount_cell([line for line in header if "\t" in line.text])
         grid = [[c.strip() for c in line.text.split("\t")] for line in header if "\t" in line.text]
         numbered = any(row and squeeze(row[0]) == vocabulary("cells").word("sequence_number") for row in grid)
@@ -67,7 +69,7 @@ def read_classified(
             layout, unknown, groups = tree
             prefix = family_prefix(kind.classification, kind.table_id)
             words = frozenset(squeeze(c) for row in grid for c in row if c)
-            raw = rows_from_grid(data, start, groups, prefix, numbered, words)
+            raw = rows_from_grid(data, start, groups, prefix, numbered, words, len(layout.columns))
         else:
             layout = layout_from_grid(grid, start)
             raw = rows_from_cells(data, start, coded_guess, numbered)
@@ -92,6 +94,47 @@ def read_classified(
     if not table.rows:
         table.status = "empty"
     return table
+
+
+def panel_width(header: list[Line]) -> int:
+    """The width of one panel where the header prints the same cells again beside themselves
+    (经济分类科目编码 | 科目名称 | 决算数 | 经济分类科目编码 | 科目名称 | 决算数): 0 for one panel."""
+    for line in header:
+        parts = [squeeze(c) for c in line.text.split("\t")]
+        for width in range(2, len(parts) // 2 + 1):
+            panel = parts[:width]
+            repeated = len(parts) % width == 0 and parts == panel * (len(parts) // width)
+            # a panel opens with its label column and names an amount column
+            if repeated and all(panel) and not scan_words(panel[0]) and any(scan_words(c) for c in panel):
+                return width
+    return 0
+
+
+def _panel_line(line: Line, first: int, width: int) -> Line:
+    parts = line.text.split("\t")[first : first + width]
+    inside = tuple(replace(c, column=c.column - first) for c in line.cells if first <= c.column < first + width)
+    return replace(line, text="\t".join(parts), cells=inside)
+
+
+def side_by_side(header: list[Line], data: list[Line]) -> tuple[list[Line], list[Line]]:
+    """A table printed in panels side by side (人员经费 classes left, 公用经费 right) as one panel
+    after the other, page by page: the header of the first panel, the rows of each in turn."""
+    width = panel_width([line for line in header if "\t" in line.text])
+    if not width:
+        return header, data
+    out: list[Line] = []
+    for page in dict.fromkeys(line.page for line in data):
+        lines = [line for line in data if line.page == page]
+        count = max(len(line.text.split("\t")) for line in lines) // width
+        for panel in range(max(count, 1)):
+            for line in lines:
+                if "\t" not in line.text:
+                    out.extend([line] if panel == 0 else [])
+                    continue
+                cut = _panel_line(line, panel * width, width)
+                if cut.text.strip("\t ").strip():
+                    out.append(cut)
+    return [_panel_line(line, 0, width) if "\t" in line.text else line for line in header], out
 
 
 def tree_layout(header: list[Line], start: int) -> tuple[Layout, list[Leaf], list[CodeGroup]] | None:

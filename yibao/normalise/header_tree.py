@@ -97,6 +97,7 @@ def column_paths(cells: list[HeaderCell], first: int, width: int) -> list[list[H
 def _exact_words() -> dict[str, str]:
     data = measures()
     words = {_norm(w): str(m) for w, m in data["header_words"].items()}
+    words.update({_norm(w): str(m) for w, m in data.get("whole_cell_words", {}).items()})
     for word, spec in data["groups"].items():
         words.setdefault(_norm(word), str(spec["id"]))
     for word in data["ignore"]:
@@ -250,12 +251,21 @@ def layout_from_leaves(found: list[Leaf]) -> tuple[Layout, list[Leaf]]:
         if group in seen and len(parts) > 1 and group in _group_prefixes() | {m: "" for m in _fund_sources()}:
             identities.append((group, parts))
     if "total" in seen:
-        top = [_top_part(leaf, seen) for leaf in plain]
+        top = [_top_part(leaf, seen) for leaf in _under_total_heading(named, plain)]
         top = [m for m in top if m]
         ordered = list(dict.fromkeys(top))
         if ordered:
             identities.insert(0, ("total", ordered))
     return Layout(columns=columns, identities=identities), unknown
+
+
+def _under_total_heading(named: list[Leaf], plain: list[Leaf]) -> list[Leaf]:
+    """The leaves a total printed under a heading adds up: those under the same heading
+    (“三公”经费预算数 / 合计 beside 机关运行经费预算数 is the total of the “三公” columns only)."""
+    total = next((leaf for leaf in named if leaf.measure == "total"), None)
+    if total is None or len(total.path) < 2:
+        return plain
+    return [leaf for leaf in plain if leaf.path[0] == total.path[0]]
 
 
 def _top_part(leaf: Leaf, seen: set[str]) -> str:

@@ -311,10 +311,21 @@ def first_amount_cell(header: list[Line]) -> int:
     best: int | None = None
     for line in header:
         for index, cell in enumerate(line.text.split("\t")):
-            if scan_words(cell):
+            if scan_words(cell) or squeeze(cell) in measures().get("whole_cell_words", {}):
                 best = index if best is None else min(best, index)
                 break
     return best if best is not None else 2
+
+
+def _lone_row(line: Line, amount_columns: int) -> RawRow | None:
+    """A label (no code) and exactly one amount a column, printed as plain text."""
+    tokens = tokens_of(line.text)
+    amounts = [t for t in tokens if is_amount(t)]
+    label = [t for t in tokens if not is_amount(t)]
+    if not amount_columns or len(amounts) != amount_columns or len(label) != 1 or tokens[0] != label[0]:
+        return None
+    positioned = {i: parse_amount(t) for i, t in enumerate(amounts)}
+    return RawRow(code="", labels=[label[0]], positioned=positioned, line=line, code_note="", indent=None)
 
 
 def rows_from_grid(
@@ -324,13 +335,20 @@ def rows_from_grid(
     prefix: str,
     numbered: bool = False,
     header_words: frozenset[str] = frozenset(),
+    amount_columns: int = 0,
 ) -> list[RawRow]:
     """Tab-separated rows whose label columns the header named (codes in 类 | 款 | 项 columns
     or in "code-name" cells, see `codes`). A blank 类 carries the class of the rows above. A
-    line repeating the table's header cells (a page break) is no row."""
+    line repeating the table's header cells (a page break) is no row. A line without cells (a
+    row alone on a page, its ruling not found) is a row where it is a label and an amount for
+    each of the `amount_columns`."""
     rows: list[RawRow] = []
     for line in data:
-        if is_noise(line.text) or "\t" not in line.text:
+        if is_noise(line.text):
+            continue
+        if "\t" not in line.text:
+            lone = _lone_row(line, amount_columns)
+            rows.extend([lone] if lone else [])
             continue
         parts = [p.strip() for p in line.text.split("\t")]
         amount_cells = parts[first_amount_cell:]

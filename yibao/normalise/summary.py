@@ -45,6 +45,23 @@ ORDINAL = WORDS.pattern("ordinal")
 ITEM_HEADER = WORDS.word("item_header")
 EXPENDITURE_LABEL, INCOME_LABEL = WORDS.word("expenditure_label"), WORDS.word("income_label")
 ECONOMIC_EXPENDITURE_LABEL = WORDS.word("economic_expenditure_label")
+# the side headings over a summary table's panels (收 入 | | 支 出 |)
+SIDE_WORDS = set(WORDS.words("side_words"))
+
+
+# an ordinal whose punctuation the text layer puts after the name ("一 一般公共预算资金、",
+# "一 社会保障和就业支出( )"): the glyphs are drawn apart from the words
+_ORDINAL_AFTER = WORDS.pattern("ordinal_after")
+
+
+def ordinal_in_place(label: str) -> str:
+    """A label's ordinal with its punctuation where it is printed: 一、一般公共预算资金, (一)社会保障和就业支出."""
+    match = _ORDINAL_AFTER.match(label.strip())
+    if not match:
+        return label
+    number, name, mark = match.groups()
+    comma = WORDS.word("ordinal_comma")
+    return f"{number}{comma}{name}" if mark == comma else f"({number}){name}"
 
 
 def unspace(text: str) -> str:
@@ -261,6 +278,19 @@ def panels_of(header: list[Line], data: list[Line]) -> list[Panel]:
     return found
 
 
+def _repeated_header(parts: list[str], found: list[Panel]) -> bool:
+    """A header printed again after a page break: header words only, one of them in an amount
+    column (预算数) or over a label column (项目, 收入, 支出). A printed item of header words
+    whose amounts are blank (上级补助收入 | | 上缴上级支出 |) is a row: its amounts are 0."""
+    if any(is_amount(c) for c in parts) or not is_header_line(" ".join(parts)):
+        return False
+    amounts = [parts[j] for panel in found for j, _ in panel.amounts if j < len(parts)]
+    labels = [squeeze(parts[panel.label]) for panel in found if panel.label < len(parts)]
+    if any(c and not cells.is_blank_marker(c) for c in amounts):
+        return True
+    return any(_is_label_word(label) or label in SIDE_WORDS for label in labels)
+
+
 def _looks_like_title(text: str) -> bool:
     squeezed = squeeze(text)
     return 6 <= len(squeezed) <= 40 and squeezed.endswith(WORDS.word("title_end")) and not is_noise(text)
@@ -304,10 +334,10 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
         parts = [c.strip() for c in unspace(line.text).split("\t")] if "\t" in line.text else _plain_row(line, found)
         if not parts:
             continue
-        if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in parts):
+        if _repeated_header(parts, found):
             continue
         for index, panel in enumerate(found):
-            label = squeeze(parts[panel.label]) if panel.label < len(parts) else ""
+            label = squeeze(ordinal_in_place(parts[panel.label])) if panel.label < len(parts) else ""
             values = {m: parse_amount(parts[j]) for j, m in panel.amounts if j < len(parts) and is_amount(parts[j])}
             if not label:
                 continue
@@ -409,8 +439,14 @@ def _has_economic_column(header: list[Line]) -> bool:
 
 
 def _split_summary(lines: list[Line]) -> tuple[list[Line], list[Line]]:
-    """The header ends where the first item opens (with its 序号 when it stands on its own line)."""
+    """The header ends where the first item opens (with its 序号 when it stands on its own line),
+    or at the first row of cells with an amount under the row naming the label columns (财政拨款 |
+    151,082.36 | 一、教育支出 | 5,702.55 under 项目 | 2026年预算数 | 项目 | 2026年预算数)."""
+    labelled = False
     for index, line in enumerate(lines):
+        if labelled and _first_amount_row(line):
+            return lines[:index], lines[index:]
+        labelled = labelled or ("\t" in line.text and any(_is_label_word(c) for c in line.text.split("\t")))
         text = unspace(line.text)
         tokens = tokens_of(text.replace("\t", " "))
         if tokens and tokens[0].isdigit() and len(tokens) > 1:
@@ -420,6 +456,12 @@ def _split_summary(lines: list[Line]) -> tuple[list[Line], list[Line]]:
                 index -= 1
             return lines[:index], lines[index:]
     return lines, []
+
+
+def _first_amount_row(line: Line) -> bool:
+    parts = [c.strip() for c in line.text.split("\t")]
+    label = squeeze(parts[0]) if parts else ""
+    return "\t" in line.text and bool(label) and not label.startswith(tuple(WORDS.words("column_number_rows"))) and any(map(is_amount, parts))
 
 
 def _over_label_row(lines: list[Line], index: int) -> bool:
