@@ -172,6 +172,22 @@ def test_three_public_figure_above_its_basic_expenditure_line_is_not_testable() 
     assert check.status == "fail"
 
 
+def test_an_economic_code_naming_another_line_is_not_the_three_public_line() -> None:
+    # 013_sh-putuo-fuliyuan-2024-danwei-yusuan.pdf: page 15 prints 因公出国(境)费 0, page 14 (一般公共
+    # 预算基本支出部门预算经济分类预算表) prints 302 12 机关事业单位退休人员活动费 7,020 元 — a local
+    # classification, where 30212 is not 因公出国（境）费用
+    three = Table(1, "three_public", "“三公”经费", "", 1, 1, columns=[Column("overseas", "因公出国(境)费")])
+    three.rows = [Row(1, "", "合计", {"overseas": D("0")}, 1, 1, level="total")]
+    line = row("30212", {"total": "0.7020"}, parent="302", name="机关事业单位退休人员活动费")
+    basic = classified("general_budget_basic_expenditure", [line])
+    document = Document("d", "0" * 64, Metadata(), tables=[three, basic])
+    (check,) = [c for c in run_checks(document, SourceText([], 1)) if c.check == "cross.three_public_vs_economic"]
+    assert (check.status, check.outcome) == ("skip", "not_applicable")
+    line.name = "因公出国(境)费用"  # the standard line, printed with ASCII brackets: compared
+    (check,) = [c for c in run_checks(document, SourceText([], 1)) if c.check == "cross.three_public_vs_economic"]
+    assert check.status == "fail"
+
+
 def test_unnumbered_income_items_between_two_numbered_ones_are_parts_of_the_first() -> None:
     # 022_yt-ybj-2026-bumen-yusuan.pdf, page 7 (收支总体情况表): 一、财政拨款收入 16,375.67 printed
     # over 一般公共预算收入 15,375.67, 政府性基金预算收入 (blank), 国有资本经营预算收入 1,000.00

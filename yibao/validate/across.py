@@ -9,6 +9,7 @@ from yibao.model import Check, Project, Row, Table
 from yibao.model.enums import CheckStatus, Level, Outcome, Side
 from yibao.normalise.summary import summary_figure
 from yibao.reference import classifications, measures
+from yibao.text import squeeze
 from yibao.validate.base import ZERO, Context, Rule, register
 
 CROSS = "cross"
@@ -22,6 +23,11 @@ def total_row(table: Table | None) -> Row | None:
 
 def rows_by_code(table: Table | None) -> dict[str, Row]:
     return {r.code: r for r in table.rows if r.code} if table is not None else {}
+
+
+def _bracketless(name: str) -> str:
+    """A name without white space and brackets: 因公出国(境)费用 and 因公出国（境）费用 are one."""
+    return "".join(ch for ch in squeeze(name) if ch not in "()（）")
 
 
 def class_totals(table: Table | None, measure: str = "total") -> dict[str, tuple[Decimal, int]]:
@@ -213,6 +219,7 @@ class ThreePublicVsEconomic(Rule):
             source, family = document.first_table("general_budget_basic_expenditure"), "economic"
         by_code = rows_by_code(source)
         codes: dict[str, str] = classifications()["three_public_codes"][family]
+        names: dict[str, str] = classifications()[family]
         for measure, code in codes.items():
             if measure in figures and code in by_code:
                 check = self.compare(
@@ -228,6 +235,11 @@ class ThreePublicVsEconomic(Rule):
                 if family == "economic" and check.actual is not None and check.actual < figures[measure]:
                     # the basic-expenditure table carries only 基本支出: the rest of a “三公” figure
                     # is paid from 项目支出, which no table prints by economic line — not testable
+                    check.status, check.outcome = CheckStatus.SKIP, Outcome.NOT_APPLICABLE
+                printed = _bracketless(by_code[code].name).removeprefix(code)
+                if printed and printed != _bracketless(names.get(code, "")):
+                    # the code names another line in this table (a local classification prints
+                    # 30212 机关事业单位退休人员活动费): not the “三公” spending — not testable
                     check.status, check.outcome = CheckStatus.SKIP, Outcome.NOT_APPLICABLE
                 yield check
 
