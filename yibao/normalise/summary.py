@@ -304,8 +304,11 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
         if is_noise(line.text) or "\t" not in line.text:
             continue
         parts = [c.strip() for c in unspace(line.text).split("\t")]
-        if is_header_line(" ".join(parts)) and not any(is_amount(c) for c in parts):
-            continue
+        if not any(is_amount(c) for c in parts) and (
+            is_header_line(" ".join(parts))
+            or all(p.label < len(parts) and _is_label_word(parts[p.label]) for p in found)
+        ):
+            continue  # the header repeated on a page the table continues on (项目 | 2026年预算数 | 项目 …)
         for index, panel in enumerate(found):
             label = squeeze(parts[panel.label]) if panel.label < len(parts) else ""
             values = {m: parse_amount(parts[j]) for j, m in panel.amounts if j < len(parts) and is_amount(parts[j])}
