@@ -217,3 +217,17 @@ def test_income_of_the_year_stated_is_no_claim_on_the_grand_total() -> None:
     found = dict(zip([c.figure for c in claims()], stated_in(text), strict=True))
     assert [amount for _, amount in found["income_grand_total"]] == [D("557259.13")]
     assert found["expense_grand_total"] == ()
+
+
+def test_a_page_number_is_no_part_of_a_sentence_over_the_page_break() -> None:
+    # 032_hzh-sifaju-2026-bumen-yusuan.pdf, pages 4–5: "…比上年执行数增加" / page number "3" /
+    # "7,331.92 万元，增长 8.0%": the change is 7,331.92, not 37,331.92
+    from yibao.model.source import Line
+    from yibao.validate.base import narrative_of
+
+    lines = [
+        Line(4, 72, "2026 年收入预算 99,230.46 万元，比上年执行数增加"),
+        Line(4, 73, "3"),
+        Line(5, 74, "7,331.92 万元，增长 8.0%，主要原因是"),
+    ]
+    assert "增加7,331.92万元" in narrative_of(SourceText(lines, 5)).text
