@@ -231,3 +231,21 @@ def test_a_page_number_is_no_part_of_a_sentence_over_the_page_break() -> None:
         Line(5, 74, "7,331.92 万元，增长 8.0%，主要原因是"),
     ]
     assert "增加7,331.92万元" in narrative_of(SourceText(lines, 5)).text
+
+
+def test_a_sentence_on_the_appropriations_states_their_figures() -> None:
+    # 038_guojia-xinfangju-2026-bumen-yusuan.pdf, page 18 (四、关于财政拨款收支总表的说明): 一般公共服务支出
+    # 15,291.3 is the 财政拨款收支总表's (page 9: 15,291.30), not the 收支总表's 47,179.30; 045_swu-2023,
+    # page 12: "（四）财政拨款支出预算情况说明我校2023年当年财政拨款支出预算…其中教育支出208,613.34万元"
+    from yibao.validate.narrative import in_fund_scope
+
+    text = (
+        "四、关于财政拨款收支总表的说明2026年国家信访局财政拨款收支总预算18,728.91万元。收入全部为一般公共预算拨款"
+        "（无政府性基金及国有资本经营预算拨款），包括：一般公共预算当年拨款收入16,474.82万元、上年结转2,254.12万元；"
+        "支出包括：一般公共服务支出15,291.3万元"
+    )
+    assert in_fund_scope(text, text.index("一般公共服务支出"))
+    text = (
+        "财政拨款收入10.76%事业收入（三）支出预算情况说明我校2023年支出预算557,259.13万元，其中：教育支出434,334.99万元"
+    )
+    assert not in_fund_scope(text, text.index("教育支出"))  # under its own heading: all funds
