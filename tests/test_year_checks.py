@@ -48,7 +48,7 @@ def test_stated_last_year_figures_against_last_years_document(tmp_path: Path) ->
         "general_budget_income": (Decimal("1116.56"), Decimal("1113.80"), "fail"),
         "basic_expenditure": (Decimal("1066.26"), Decimal("1080.80"), "fail"),
         "project_expenditure": (Decimal("50.30"), Decimal("33.00"), "fail"),
-        "public_expenditure": (Decimal("102.70"), Decimal("106.76"), "fail"),
+        # "机关运行经费…比上年减少4.06万元" is no statement on 公用经费 (yibao/data/narrative.yml): not compared
     }
     income = next(row for row in found if row["measure"] == "general_budget_income")
     assert income["difference"] == "-2.76"

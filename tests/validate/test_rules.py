@@ -172,6 +172,22 @@ def test_three_public_figure_above_its_basic_expenditure_line_is_not_testable() 
     assert check.status == "fail"
 
 
+def test_an_economic_code_naming_another_line_is_not_the_three_public_line() -> None:
+    # 013_sh-putuo-fuliyuan-2024-danwei-yusuan.pdf: page 15 prints 因公出国(境)费 0, page 14 (一般公共
+    # 预算基本支出部门预算经济分类预算表) prints 302 12 机关事业单位退休人员活动费 7,020 元 — a local
+    # classification, where 30212 is not 因公出国（境）费用
+    three = Table(1, "three_public", "“三公”经费", "", 1, 1, columns=[Column("overseas", "因公出国(境)费")])
+    three.rows = [Row(1, "", "合计", {"overseas": D("0")}, 1, 1, level="total")]
+    line = row("30212", {"total": "0.7020"}, parent="302", name="机关事业单位退休人员活动费")
+    basic = classified("general_budget_basic_expenditure", [line])
+    document = Document("d", "0" * 64, Metadata(), tables=[three, basic])
+    (check,) = [c for c in run_checks(document, SourceText([], 1)) if c.check == "cross.three_public_vs_economic"]
+    assert (check.status, check.outcome) == ("skip", "not_applicable")
+    line.name = "因公出国(境)费用"  # the standard line, printed with ASCII brackets: compared
+    (check,) = [c for c in run_checks(document, SourceText([], 1)) if c.check == "cross.three_public_vs_economic"]
+    assert check.status == "fail"
+
+
 def test_unnumbered_income_items_between_two_numbered_ones_are_parts_of_the_first() -> None:
     # 022_yt-ybj-2026-bumen-yusuan.pdf, page 7 (收支总体情况表): 一、财政拨款收入 16,375.67 printed
     # over 一般公共预算收入 15,375.67, 政府性基金预算收入 (blank), 国有资本经营预算收入 1,000.00
@@ -201,3 +217,35 @@ def test_income_of_the_year_stated_is_no_claim_on_the_grand_total() -> None:
     found = dict(zip([c.figure for c in claims()], stated_in(text), strict=True))
     assert [amount for _, amount in found["income_grand_total"]] == [D("557259.13")]
     assert found["expense_grand_total"] == ()
+
+
+def test_a_page_number_is_no_part_of_a_sentence_over_the_page_break() -> None:
+    # 032_hzh-sifaju-2026-bumen-yusuan.pdf, pages 4–5: "…比上年执行数增加" / page number "3" /
+    # "7,331.92 万元，增长 8.0%": the change is 7,331.92, not 37,331.92
+    from yibao.model.source import Line
+    from yibao.validate.base import narrative_of
+
+    lines = [
+        Line(4, 72, "2026 年收入预算 99,230.46 万元，比上年执行数增加"),
+        Line(4, 73, "3"),
+        Line(5, 74, "7,331.92 万元，增长 8.0%，主要原因是"),
+    ]
+    assert "增加7,331.92万元" in narrative_of(SourceText(lines, 5)).text
+
+
+def test_a_sentence_on_the_appropriations_states_their_figures() -> None:
+    # 038_guojia-xinfangju-2026-bumen-yusuan.pdf, page 18 (四、关于财政拨款收支总表的说明): 一般公共服务支出
+    # 15,291.3 is the 财政拨款收支总表's (page 9: 15,291.30), not the 收支总表's 47,179.30; 045_swu-2023,
+    # page 12: "（四）财政拨款支出预算情况说明我校2023年当年财政拨款支出预算…其中教育支出208,613.34万元"
+    from yibao.validate.narrative import in_fund_scope
+
+    text = (
+        "四、关于财政拨款收支总表的说明2026年国家信访局财政拨款收支总预算18,728.91万元。收入全部为一般公共预算拨款"
+        "（无政府性基金及国有资本经营预算拨款），包括：一般公共预算当年拨款收入16,474.82万元、上年结转2,254.12万元；"
+        "支出包括：一般公共服务支出15,291.3万元"
+    )
+    assert in_fund_scope(text, text.index("一般公共服务支出"))
+    text = (
+        "财政拨款收入10.76%事业收入（三）支出预算情况说明我校2023年支出预算557,259.13万元，其中：教育支出434,334.99万元"
+    )
+    assert not in_fund_scope(text, text.index("教育支出"))  # under its own heading: all funds

@@ -11,6 +11,7 @@ from functools import cache
 
 from yibao.model import Document, Row, Table
 from yibao.normalise.summary import summary_figure
+from yibao.normalise.three_public import three_public_measure
 from yibao.reference import load_data, measures
 
 KEY_FIGURES = (
@@ -106,8 +107,12 @@ def _three_public_figures(table: Table | None) -> dict[str, Decimal | None]:
     funds = [str(f) for f in measures().get("funds", [])]
     first = table.rows[0]
     by_row = all(len(r.amounts) == 1 for r in table.rows) and len(table.rows) > 1
+    categories = _category_rows(table)
     for measure, figure in names.items():
-        if by_row:
+        if categories:
+            row = categories.get(measure)
+            figures[figure] = row.amounts["total"] if row is not None else None
+        elif by_row:
             figures[figure] = next((r.amounts[measure] for r in table.rows if measure in r.amounts), None)
         elif measure in first.amounts:
             figures[figure] = first.amounts[measure]
@@ -115,3 +120,15 @@ def _three_public_figures(table: Table | None) -> dict[str, Decimal | None]:
             # printed by fund only (一般公共预算 | 政府性基金预算 | …, no 合计 column): their sum
             figures[figure] = sum(split, Decimal(0))
     return figures
+
+
+def _category_rows(table: Table) -> dict[str, Row]:
+    """A “三公” table printed one category a row with the funds as columns (合计 | 一般公共预算 |
+    政府性基金预算 …, the rows 行政经费, “三公”经费, 其中：（一）因公出国（境）支出 …): each category's
+    row, the first printed; empty when the table is not printed that way (its rows are units)."""
+    found: dict[str, Row] = {}
+    for row in table.rows:
+        measure = three_public_measure(row.name)
+        if measure and "total" in row.amounts:
+            found.setdefault(measure, row)
+    return found if "total" in found and len(found) > 1 else {}

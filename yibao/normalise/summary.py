@@ -331,11 +331,14 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
             break  # the next table, under a title not recognised as one
         if is_noise(line.text):
             continue
-        parts = [c.strip() for c in unspace(line.text).split("\t")] if "\t" in line.text else _plain_row(line, found)
+        parts = [c.strip() for c in unspace(line.text).split("	")] if "	" in line.text else _plain_row(line, found)
         if not parts:
             continue
-        if _repeated_header(parts, found):
-            continue
+        if _repeated_header(parts, found) or (
+            not any(is_amount(c) for c in parts)
+            and all(p.label < len(parts) and _is_label_word(parts[p.label]) for p in found)
+        ):
+            continue  # the header repeated on a page the table continues on (项目 | 2026年预算数 | 项目 …)
         for index, panel in enumerate(found):
             label = squeeze(ordinal_in_place(parts[panel.label])) if panel.label < len(parts) else ""
             values = {m: parse_amount(parts[j]) for j, m in panel.amounts if j < len(parts) and is_amount(parts[j])}

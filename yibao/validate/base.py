@@ -13,6 +13,7 @@ published apart from a real `mismatch`. Nothing is hidden: a failed check is dat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -86,6 +87,9 @@ class Context:
         return narrative_of(self.source)
 
 
+# A page number as printed at the foot of a page: 3, - 17 -, — 14 —, 第 3 页.
+PAGE_NUMBER = re.compile(r"^(?:[-—–]*\d{1,4}[-—–]*|第\d{1,4}页(?:共\d{1,4}页)?)$")
+
 # The last sources' narratives: validating the same source again (after a table changed) does
 # not read its text again. Keyed by identity, checked by identity: never another source's text.
 _NARRATIVES: dict[int, tuple[SourceText, Narrative]] = {}
@@ -97,8 +101,12 @@ def narrative_of(source: SourceText) -> Narrative:
         return cached[1]
     parts: list[str] = []
     line_of: list[int] = []
-    for line in source.lines:
+    lines = source.lines
+    for index, line in enumerate(lines):
         squeezed = squeeze(line.text)
+        last_on_page = index + 1 == len(lines) or lines[index + 1].page != line.page
+        if last_on_page and PAGE_NUMBER.match(squeezed):
+            continue  # a page's number is no part of the sentence running over the page break
         parts.append(squeezed)
         line_of.extend([line.number] * len(squeezed))
     narrative = Narrative("".join(parts), line_of)

@@ -90,6 +90,9 @@ def table_figures(table: Table) -> Iterator[Figure]:
             key = keys.get(measure, "")
             if table.table_id == "revenue" and not key:
                 key = _revenue_key(measure)
+            if key == "income_total" and not _prints_carryover(table):
+                # a 收入决算表 prints 本年收入合计 and no 年初结转: its total is the income of the year
+                key = "year_income"
             if key:
                 yield Figure(key, table, row, measure)
     fund = _data()["fund_tables"].get(table.table_id)
@@ -97,6 +100,11 @@ def table_figures(table: Table) -> Iterator[Figure]:
         for class_row in table.rows:
             if class_row.level == Level.CLASS and class_row.code and "total" in class_row.amounts:
                 yield Figure(f"{fund}.class.{class_row.code}", table, class_row, "total")
+
+
+def _prints_carryover(table: Table) -> bool:
+    """Whether a table has a carry-over column (上年结转, 财政拨款结转结余 …)."""
+    return any(m == "carryover" or m.startswith("carryover_") for row in table.rows for m in row.amounts)
 
 
 def _revenue_key(measure: str) -> str:
@@ -110,10 +118,15 @@ def _revenue_key(measure: str) -> str:
 def _summary_figures(table: Table) -> Iterator[Figure]:
     own: dict[str, str] = _data()["summary_figures"].get(table.table_id, {})
     side = Side.INCOME
+    printed: dict[str, Row] = {}
     for row in table.rows:
         figure = figure_of(row, side) if row.side == side else ""
         if figure in own and side in row.amounts:
+            printed.setdefault(figure, row)
             yield Figure(own[figure], table, row, side)
+    if "income_total" in printed and not {"year_income", "carryover"} & printed.keys() and "year_income" in own:
+        # neither 本年收入合计 nor a carry-over printed: the grand total is the income of the year
+        yield Figure(own["year_income"], table, printed["income_total"], side)
     for block in side_blocks(table, side):
         kind = {"year_income": "year", "income_total": "year", "carryover": "carryover"}.get(
             block.owner_figure(side), ""

@@ -10,6 +10,7 @@ with each character's line remembered. What the text says is read with the patte
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -20,6 +21,7 @@ from yibao.model.enums import CheckStatus, Outcome, Side
 from yibao.normalise.summary import bare_name
 from yibao.recognise.narrative import claims, function_class_pattern, growth_pattern, vocabulary
 from yibao.validate.base import Context, Rule, compare, register
+from yibao.validate.summary import SUMMARY_TABLES
 
 NARRATIVE = "narrative"
 
@@ -57,13 +59,15 @@ class StatedFigure(StatedRule):
     def check_document(self, context: Context) -> Iterable[Check]:
         text = context.narrative
         figures = context.document.key_figures
+        scoped: dict[str, str] = vocabulary()["in_fund_scope"]
         seen: set[tuple[str, int]] = set()
         for claim, found in zip(claims(), stated_in(text.text), strict=True):
-            expected = figures.get(claim.figure)
-            if expected is None:
-                continue
             for start, stated in found:
-                if (claim.figure, start) in seen:
+                figure = claim.figure
+                if figure in scoped and in_fund_scope(text.text, start):
+                    figure = scoped[figure]  # 财政拨款支出…其中基本支出: the appropriation's figure
+                expected = figures.get(figure) if figure else None
+                if expected is None or (claim.figure, start) in seen:
                     continue
                 seen.add((claim.figure, start))
                 yield self.stated_vs_table(
@@ -86,9 +90,22 @@ def stated_in(text: str) -> tuple[tuple[tuple[int, Decimal], ...], ...]:
     return tuple(found)
 
 
-def class_amounts(document: Document) -> dict[str, Decimal]:
-    """Function class name → its amount in the summary table (收支总表)."""
-    summary = document.first_table("summary")
+SCOPE_CHARS = 120  # how far back a sentence's subject is looked for (tables run on without 。)
+ORDINAL_MARK = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、")
+
+
+def in_fund_scope(text: str, start: int) -> bool:
+    """Whether the sentence stating the amount at `start`, from its heading or the last 。, names
+    the appropriations (财政拨款, 一般公共预算)."""
+    begin = max(text.rfind("。", 0, start) + 1, start - SCOPE_CHARS)
+    marks = [m.start() for m in ORDINAL_MARK.finditer(text, begin, start)]
+    sentence = text[marks[-1] if marks else begin : start]
+    return any(word in sentence for word in vocabulary()["fund_scope"])
+
+
+def class_amounts(document: Document, table_id: str = "summary") -> dict[str, Decimal]:
+    """Function class name → its amount in the summary table (收支总表, or 财政拨款收支总表)."""
+    summary = document.first_table(table_id)
     if summary is None:
         return {}
     return {
@@ -104,9 +121,11 @@ class FunctionClass(StatedRule):
 
     def check_document(self, context: Context) -> Iterable[Check]:
         text = context.narrative
-        amounts = class_amounts(context.document)
+        tables = {table_id: class_amounts(context.document, table_id) for table_id in SUMMARY_TABLES}
         for match in function_class_pattern().finditer(text.text):
             name, stated = match.group(1), _amount(match.group(2))
+            scope = "appropriation_summary" if in_fund_scope(text.text, match.start()) else "summary"
+            amounts = tables[scope]
             if name in amounts:
                 line = text.line_of[match.start(2)]
                 yield self.stated_vs_table(f"{NARRATIVE}.{self.code}", name, stated, amounts[name], line)

@@ -192,7 +192,7 @@ def _levels(items: list[Row], side: str = Side.EXPENDITURE, next_level: int = 0)
     top = min((level for level in printed if level), default=1)
     levels = [level or top for level in printed]
     if side != Side.INCOME:
-        return levels
+        return _under_classes(items, printed, levels)
     for index, level in enumerate(printed):
         if level:
             continue
@@ -200,6 +200,21 @@ def _levels(items: list[Row], side: str = Side.EXPENDITURE, next_level: int = 0)
         after = next((printed[k] for k in range(index + 1, len(printed)) if printed[k]), next_level)
         if before and before == after:
             levels[index] = before + 1
+    return levels
+
+
+def _under_classes(items: list[Row], printed: list[int], levels: list[int]) -> list[int]:
+    """Expenditure items printed after a function class without an ordinal and without being a
+    class themselves (普通教育, 高等教育 … under 一、教育支出) are its 款 and 项: one level under it
+    (their own depths are not printed), never items of the block's figure."""
+    under: int | None = None
+    for index, row in enumerate(items):
+        if row.standard_code:
+            under = levels[index]
+        elif printed[index]:
+            under = None
+        elif under is not None:
+            levels[index] = under + 1
     return levels
 
 
@@ -346,6 +361,12 @@ class SideItemsSum(SummaryRule):
             for found in side_sums(table, side):
                 if side == Side.EXPENDITURE and all(p.standard_code for p in found.parts):
                     continue
+                if (
+                    side == Side.EXPENDITURE
+                    and found.whole.standard_code
+                    and not any(ordinal_level(p.name) for p in found.parts)
+                ):
+                    continue  # a class's 款 and 项 by name only: which are 款 the page does not say
                 yield self.compare(
                     table.table_id,
                     found.whole.amounts.get(side, ZERO),
