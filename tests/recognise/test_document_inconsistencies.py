@@ -261,10 +261,6 @@ def test_a_code_printed_under_no_class(name: str, page: int, table_id: str, code
 # Checks that fail because we misread the page (a parser bug, to be fixed): (file, check, table,
 # code, measure). Each is a known gap, listed so that any other failing check is news.
 MISREAD = [
-    # 财政拨款收支总表 page 31: the rows printed right under the header (财政拨款 151,082.36 | 一、教育支出
-    # 5,702.55 … 培训支出) open without an ordinal and are taken for header
-    ("023_sz-weijianwei-2026-bumen-yusuan.pdf", "appropriation_summary.function_classes_sum",
-     "appropriation_summary", "", ""),
     # 表八 page 17: the header's first cell 合 计 is taken for a 合计 row; the table is read one category a
     # row and its 合计 13.85 lost
     ("030_cq-qixiangju-2026-bumen-yusuan.pdf", "narrative.three_public_total", "", "", ""),

@@ -79,7 +79,7 @@ _OF_WHICH = (
     "其中 sub-column of a fund (教育收费 / 其他专户收入拨款 under 财政专户; 其中:教育收费 under 事业收入): no measure"
 )
 _PREVIOUS = "2025年执行数 and 增减 columns beside 2026年预算数 (previous executed, change, %): no measure"
-_RESERVE = "单位预留机动经费 (reserve funds) is no measure; in the 收支预算总表 it is the third (支出用途) panel"
+
 # 重庆 表八 p17: the text layer draws the parentheses apart (因公出国 境 费( )), so the header
 # names no 三公 category and its one row is read as two rows of one column
 _CQ_THREE = "p17 header glyphs out of order (因公出国 境 费( )): categories not recognised"
@@ -103,8 +103,6 @@ KNOWN: dict[tuple[str, int, str, str, str], str] = {
     (_SWB, 9, "three_public", "", "total"): _JS_THREE,
     **{(_JC, 14, "summary", row, "total"): _JS_PANEL for row in ("一、基本支出", "二、项目支出", "三、单位预留机动经费")},
     **{(_SWB, 1, "summary", row, "total"): _JS_PANEL for row in ("一、基本支出", "二、项目支出", "三、单位预留机动经费")},
-    (_JC, 15, "expenditure", "", "reserve_funds"): _RESERVE,
-    (_SWB, 3, "expenditure", "", "reserve_funds"): _RESERVE,
 }  # fmt: skip
 
 

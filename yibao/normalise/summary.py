@@ -331,7 +331,9 @@ def read_panels(segment: Segment, table_no: int, header: list[Line], data: list[
             break  # the next table, under a title not recognised as one
         if is_noise(line.text):
             continue
-        parts = [c.strip() for c in unspace(line.text).split("	")] if "	" in line.text else _plain_row(line, found)
+        parts = (
+            [c.strip() for c in unspace(line.text).split("	")] if "	" in line.text else _plain_row(line, found)
+        )
         if not parts:
             continue
         if _repeated_header(parts, found) or (
@@ -464,7 +466,12 @@ def _split_summary(lines: list[Line]) -> tuple[list[Line], list[Line]]:
 def _first_amount_row(line: Line) -> bool:
     parts = [c.strip() for c in line.text.split("\t")]
     label = squeeze(parts[0]) if parts else ""
-    return "\t" in line.text and bool(label) and not label.startswith(tuple(WORDS.words("column_number_rows"))) and any(map(is_amount, parts))
+    return (
+        "\t" in line.text
+        and bool(label)
+        and not label.startswith(tuple(WORDS.words("column_number_rows")))
+        and any(map(is_amount, parts))
+    )
 
 
 def _over_label_row(lines: list[Line], index: int) -> bool:

@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 from yibao.model import Check, Project, Row, Table
 from yibao.model.enums import CheckStatus, Level, Outcome, Side
 from yibao.normalise.summary import bare_name, summary_figure
-from yibao.reference import classifications, measures
+from yibao.reference import classifications, measures, vocabulary
 from yibao.text import squeeze
 from yibao.validate.base import ZERO, Context, Rule, register
 
@@ -28,7 +28,7 @@ def rows_by_code(table: Table | None) -> dict[str, Row]:
 
 def _bracketless(name: str) -> str:
     """A name without white space and brackets: 因公出国(境)费用 and 因公出国（境）费用 are one."""
-    return "".join(ch for ch in squeeze(name) if ch not in "()（）")
+    return "".join(ch for ch in squeeze(name) if ch not in vocabulary("validate").word("brackets"))
 
 
 def class_totals(table: Table | None, measure: str = "total") -> dict[str, tuple[Decimal, int]]:

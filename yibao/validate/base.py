@@ -13,7 +13,6 @@ published apart from a real `mismatch`. Nothing is hidden: a failed check is dat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +22,7 @@ from typing import Any, ClassVar
 from yibao.model import Check, Document, Row, SourceText, Table
 from yibao.model.enums import CheckStatus, Outcome
 from yibao.normalise.placement import within_rounding
-from yibao.reference import load_data
+from yibao.reference import load_data, vocabulary
 from yibao.text import squeeze
 
 ZERO = Decimal(0)
@@ -88,7 +87,7 @@ class Context:
 
 
 # A page number as printed at the foot of a page: 3, - 17 -, — 14 —, 第 3 页.
-PAGE_NUMBER = re.compile(r"^(?:[-—–]*\d{1,4}[-—–]*|第\d{1,4}页(?:共\d{1,4}页)?)$")
+PAGE_NUMBER = vocabulary("validate").pattern("page_number")
 
 # The last sources' narratives: validating the same source again (after a table changed) does
 # not read its text again. Keyed by identity, checked by identity: never another source's text.

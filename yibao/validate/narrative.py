@@ -10,7 +10,6 @@ with each character's line remembered. What the text says is read with the patte
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
@@ -20,6 +19,7 @@ from yibao.model import Check, Document
 from yibao.model.enums import CheckStatus, Outcome, Side
 from yibao.normalise.summary import bare_name
 from yibao.recognise.narrative import claims, function_class_pattern, growth_pattern, vocabulary
+from yibao.reference import vocabulary as reference_words
 from yibao.validate.base import Context, Rule, compare, register
 from yibao.validate.summary import SUMMARY_TABLES
 
@@ -91,13 +91,14 @@ def stated_in(text: str) -> tuple[tuple[tuple[int, Decimal], ...], ...]:
 
 
 SCOPE_CHARS = 120  # how far back a sentence's subject is looked for (tables run on without 。)
-ORDINAL_MARK = re.compile(r"[（(][一二三四五六七八九十]{1,3}[）)]|[一二三四五六七八九十]{1,3}、")
+ORDINAL_MARK = reference_words("validate").pattern("ordinal_mark")
+FULL_STOP = reference_words("validate").word("full_stop")
 
 
 def in_fund_scope(text: str, start: int) -> bool:
     """Whether the sentence stating the amount at `start`, from its heading or the last 。, names
     the appropriations (财政拨款, 一般公共预算)."""
-    begin = max(text.rfind("。", 0, start) + 1, start - SCOPE_CHARS)
+    begin = max(text.rfind(FULL_STOP, 0, start) + 1, start - SCOPE_CHARS)
     marks = [m.start() for m in ORDINAL_MARK.finditer(text, begin, start)]
     sentence = text[marks[-1] if marks else begin : start]
     return any(word in sentence for word in vocabulary()["fund_scope"])

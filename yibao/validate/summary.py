@@ -200,6 +200,8 @@ def _levels(items: list[Row], side: str = Side.EXPENDITURE, next_level: int = 0)
         after = next((printed[k] for k in range(index + 1, len(printed)) if printed[k]), next_level)
         if before and before == after:
             levels[index] = before + 1
+        elif not before and index + 1 < len(printed) and printed[index + 1] > 1:
+            levels[index] = printed[index + 1] - 1  # 财政拨款 heading 1.一般公共预算拨款, 2.…
     return levels
 
 
