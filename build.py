@@ -2,6 +2,8 @@
 
 python build.py                                   everything: data package, pages, static site
 python build.py data [--sources DIR] [--out DIR]  parse every document, write the data package
+                  [--cache DIR]                   keep parse results there: a rebuild reads only
+                                                  new or changed documents (yibao/cache.py)
 python build.py check FILE [--json]               what was recognised in one document (with the
                                                   other parts of it in FILE's folder, if any)
 python build.py site [--package DIR]              pages and static site from a data package
@@ -15,6 +17,7 @@ under the limits stated in README.md; killing the build's process group stops it
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -79,6 +82,13 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help="package whose documents win a conflict (default: the package at --out, being replaced)",
     )
+    for command in (data, parser):
+        command.add_argument(
+            "--cache",
+            type=Path,
+            default=Path(os.environ["YIBAO_CACHE"]) if os.environ.get("YIBAO_CACHE") else None,
+            help="folder of the parse cache (default: $YIBAO_CACHE; none: every document is read)",
+        )
     check = commands.add_parser("check", help="report what was recognised in one document")
     check.add_argument("file", type=Path)
     check.add_argument("--json", action="store_true", help="print one JSON object")
@@ -87,12 +97,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "data":
-        return build_data(args.sources, args.out, published=args.published)
+        return build_data(args.sources, args.out, published=args.published, cache=args.cache)
     if args.command == "check":
         return command_check(args.file, args.json)
     if args.command == "site":
         return command_site(args.package)
-    status = build_data(ROOT / "source_docs", ROOT / "datapackage")
+    status = build_data(ROOT / "source_docs", ROOT / "datapackage", cache=args.cache)
     if status >= EXIT_WRITE_FAILED:  # no package was written: the site stays as it is
         return status
     site_status = command_site(ROOT / "datapackage")

@@ -80,24 +80,24 @@ def previous(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
 def test_failure_while_writing_leaves_previous_package(
     tmp_path: Path, previous: tuple[Path, dict[str, bytes]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """write_package raises on its 3rd call (the 2nd per-document package): the build ends with
+    """write_own_package raises on its 2nd call (the 2nd per-document package): the build ends with
     a clear message and exit status 2 (no traceback), the previous package is byte-identical,
     and the temporary folder is removed."""
     out, before = previous
-    real_write = yibao.package.write_package
+    real_write = yibao.package.write_own_package
     calls = {"n": 0}
 
     def failing_write(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls["n"] += 1
-        if calls["n"] == 3:
+        if calls["n"] == 2:
             raise OSError(28, "No space left on device (simulated)")
         return real_write(*args, **kwargs)
 
-    monkeypatch.setattr(yibao.package, "write_package", failing_write)
+    monkeypatch.setattr(yibao.package, "write_own_package", failing_write)
     log = io.StringIO()
     assert build_data(small_sources(tmp_path), out, log=log) == 2
     assert "no space left on device" in log.getvalue() and "previous version is unchanged" in log.getvalue()
-    assert calls["n"] == 3
+    assert calls["n"] == 2
     assert snapshot(out) == before
     assert hidden_leftovers(out.parent, out.name) == []
 

@@ -21,22 +21,24 @@ be written: disk full, read-only); 3 another build is writing the same output.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from yibao.cache import DocumentStore, Source, entry_key, metadata_digest, read_from, summary_of
 from yibao.display import shown
 from yibao.extract import DOCUMENT_SUFFIXES
-from yibao.isolation import read_isolated
+from yibao.isolation import error_document, read_isolated, run_isolated
 from yibao.messages import say
 from yibao.model import Document, Metadata
 from yibao.model.errors import UnreadableDocument
 from yibao.model.ids import doc_id, document_id
 from yibao.output import OutputError, OutputLocked, output_lock, write_error
-from yibao.package import write_all
+from yibao.package import RenderedDocument, render_document, write_all
 from yibao.package.cells import from_cell
 from yibao.pipeline import REQUIRED_TABLES, checks_across_years, parse_document, parse_parts, sha256_of
 
@@ -79,10 +81,67 @@ def display_path(path: Path, sources: Path) -> str:
     return path.name
 
 
-def parse_all(items: list[tuple[Path, str]]) -> list[Document]:
-    """Parse documents, each in its own worker under the stated limits, on every core; the
-    order of `items` is kept, so the output does not depend on which worker finished first."""
-    return read_isolated(parse_document, items)
+@dataclass
+class ParseJobs:
+    """The files a build reads and the store their results go to; `keys` says under which key
+    the store holds each document (by `source_file`), once read."""
+
+    store: DocumentStore
+    sources: list[Source]
+    keys: dict[str, str]
+
+
+# what a worker sends back: the document's summary, and its rows when they were not stored
+Outcome = tuple[Document, RenderedDocument | None]
+
+
+def parse_all(jobs: ParseJobs) -> list[Document]:
+    """Every file of `jobs`, read once: from the store when it holds this parser's reading of
+    these bytes, else in a worker of its own under the stated limits, on every core. Returns the
+    documents' summaries (`cache.summary_of`) in the order of `jobs.sources`, so the output does
+    not depend on which worker finished first."""
+    found: dict[str, Document] = {}
+    for source in jobs.sources:
+        key = jobs.keys[source.name] = entry_key([source], source.name)
+        summary = jobs.store.summary(key)
+        if summary is not None:
+            found[source.name] = summary
+    missing = {source.name: source for source in jobs.sources if source.name not in found}
+
+    def read(_path: Path, name: str) -> Outcome:
+        source = missing[name]
+        return _store(jobs, parse_document(source.path, name), [source])
+
+    tasks = [(source.path, name) for name, source in missing.items()]
+    for (_, name), outcome in zip(tasks, run_isolated(read, tasks, _failed), strict=True):
+        found[name] = _stored(jobs, name, outcome)
+    return [found[source.name] for source in jobs.sources]
+
+
+def _store(jobs: ParseJobs, document: Document, sources: list[Source]) -> Outcome:
+    """In the worker: render the document's rows and store them with its summary when the
+    document was read from the very bytes its key names; else send the rows back."""
+    summary, rendered = summary_of(document), render_document(document)
+    if read_from(document, sources):
+        try:
+            jobs.store.put(entry_key(sources, document.source_file), summary, rendered)
+            return summary, None
+        except OSError:  # the store cannot be written (disk full): the rows go back, as uncached
+            pass
+    return summary, rendered
+
+
+def _failed(path: Path, name: str, reason: str) -> Outcome:
+    """A worker that died or hit a limit: the document's error, never stored."""
+    document = error_document(path, name, reason)
+    return summary_of(document), render_document(document)
+
+
+def _stored(jobs: ParseJobs, name: str, outcome: Outcome) -> Document:
+    summary, rendered = outcome
+    if rendered is not None:
+        jobs.store.keep_for_build(jobs.keys[name], rendered)
+    return summary
 
 
 @dataclass(frozen=True)
@@ -119,9 +178,15 @@ def _hash(path: Path) -> tuple[str, str]:
 
 
 def build_documents(
-    sources: Path, log: Any = sys.stderr, published: dict[str, Published] | None = None
-) -> tuple[list[Document], list[dict[str, Any]]]:
-    to_parse: list[tuple[Path, str]] = []
+    sources: Path,
+    log: Any = sys.stderr,
+    published: dict[str, Published] | None = None,
+    store: DocumentStore | None = None,
+) -> tuple[list[Document], list[dict[str, Any]], ParseJobs]:
+    """Every document of `sources` read (or found in `store`), parts merged, conflicts resolved:
+    the documents to publish (summaries, in doc_id order), the rejected files, and where the
+    documents' rows are."""
+    jobs = ParseJobs(store if store is not None else DocumentStore(), [], {})
     unreadable: dict[str, Document] = {}
     order: list[str] = []  # the listing order, kept in the output
     rejected: list[dict[str, Any]] = []
@@ -135,6 +200,8 @@ def build_documents(
         digest, problem = _hash(path)
         if problem:  # vanished or unreadable since it was listed
             unreadable[name] = Document(source_file=name, sha256="", metadata=Metadata(), error=problem)
+            jobs.keys[name] = f"unreadable:{name}"
+            jobs.store.keep_for_build(jobs.keys[name], render_document(unreadable[name]))
             order.append(name)
             continue
         if digest in first_by_sha:
@@ -143,15 +210,41 @@ def build_documents(
             print(f"{shown(name)}: duplicate — {shown(reason)}", file=log)
             continue
         first_by_sha[digest] = name
-        to_parse.append((path, name))
+        jobs.sources.append(Source(path, name, digest, metadata_digest(path)))
         order.append(name)
-    parsed = {d.source_file: d for d in parse_all(to_parse)}
+    parsed = {d.source_file: d for d in parse_all(jobs)}
     documents = [parsed[name] if name in parsed else unreadable[name] for name in order]
-    documents = merge_parts(documents, {name: path for path, name in to_parse}, log)
+    documents = merge_parts(documents, lambda groups: _read_groups(jobs, groups), log)
     for document in documents:
         if document.error:
             print(f"{shown(document.source_file)}: error — {shown(document.error)}", file=log)
-    return resolve_conflicts(documents, rejected, log, published or {})
+    kept, rejected = resolve_conflicts(documents, rejected, log, published or {})
+    return kept, rejected, jobs
+
+
+# the groups of parts to read as one document each: (the name it is published under, its parts' names)
+Groups = list[tuple[str, list[str]]]
+
+
+def _read_groups(jobs: ParseJobs, groups: Groups) -> list[Document]:
+    """Each group read as one document (`parse_parts`), or found in the store; summaries."""
+    by_name = {source.name: source for source in jobs.sources}
+    found: dict[str, Document] = {}
+    for primary, items in groups:
+        key = jobs.keys[primary] = entry_key([by_name[name] for name in items], primary)
+        summary = jobs.store.summary(key)
+        if summary is not None:
+            found[primary] = summary
+    missing = {primary: items for primary, items in groups if primary not in found}
+
+    def read(_path: Path, primary: str) -> Outcome:
+        parts = [by_name[name] for name in missing[primary]]
+        return _store(jobs, parse_parts([(part.path, part.name) for part in parts], primary), parts)
+
+    tasks = [(by_name[primary].path, primary) for primary in missing]
+    for (_, primary), outcome in zip(tasks, run_isolated(read, tasks, _failed), strict=True):
+        found[primary] = _stored(jobs, primary, outcome)
+    return [found[primary] for primary, _ in groups]
 
 
 def check_document(file: Path, name: str, log: Any = None) -> Document:
@@ -172,7 +265,12 @@ def check_document(file: Path, name: str, log: Any = None) -> Document:
     group = next((g for g in part_groups(documents) if document in g), None)
     if group is None:
         return document
-    [merged] = merge_parts(group, paths, log if log is not None else io.StringIO())
+
+    def read(groups: Groups) -> list[Document]:
+        items = {primary: [(paths[name], name) for name in names] for primary, names in groups}
+        return read_isolated(lambda _path, name: parse_parts(items[name], name), [(paths[p], p) for p in items])
+
+    [merged] = merge_parts(group, read, log if log is not None else io.StringIO())
     return merged
 
 
@@ -222,20 +320,17 @@ def part_groups(documents: list[Document]) -> list[list[Document]]:
     ]
 
 
-def merge_parts(documents: list[Document], paths: dict[str, Path], log: Any) -> list[Document]:
-    """Read each group of parts (`part_groups`) again, as one document (`parse_parts`): files
-    without tables first (a 说明 before its 报表), then in the listing order; the document takes
-    the path and hash of the part with the most tables."""
-    groups = [g for g in part_groups(documents) if all(d.source_file in paths for d in g)]
+def merge_parts(documents: list[Document], read: Callable[[Groups], list[Document]], log: Any) -> list[Document]:
+    """Read each group of parts (`part_groups`) again, as one document (`read`: `parse_parts`
+    in a worker): files without tables first (a 说明 before its 报表), then in the listing
+    order; the document takes the path and hash of the part with the most tables."""
+    groups = part_groups(documents)
     if not groups:
         return documents
     ordered = [sorted(g, key=lambda d: bool(d.tables)) for g in groups]  # stable: listing order kept
     primaries = [max(g, key=lambda d: len(d.tables)).source_file for g in ordered]
-    items = {
-        primary: [(paths[d.source_file], d.source_file) for d in g]
-        for primary, g in zip(primaries, ordered, strict=True)
-    }
-    merged = read_isolated(lambda _path, name: parse_parts(items[name], name), [(paths[p], p) for p in primaries])
+    items = {primary: [d.source_file for d in g] for primary, g in zip(primaries, ordered, strict=True)}
+    merged = read(list(items.items()))
     by_primary = dict(zip(primaries, merged, strict=True))
     in_group = {d.source_file: primary for primary, g in zip(primaries, ordered, strict=True) for d in g}
     result: list[Document] = []
@@ -245,7 +340,7 @@ def merge_parts(documents: list[Document], paths: dict[str, Path], log: Any) -> 
             result.append(document)
         elif document.source_file == primary:
             one = by_primary[primary]
-            names = ", ".join(name for _, name in items[primary])
+            names = ", ".join(items[primary])
             print(
                 f"{shown(primary)}: merged — {shown(say('build.merged', doc_id=document_id(one), parts=names))}",
                 file=log,
@@ -305,26 +400,34 @@ def _incumbent(group: list[Document], published: Published | None) -> Document |
     return None
 
 
-def build_data(sources: Path, out: Path, log: Any = sys.stderr, published: Path | None = None) -> int:
+def build_data(
+    sources: Path, out: Path, log: Any = sys.stderr, published: Path | None = None, cache: Path | None = None
+) -> int:
     """Write the data package; the exit status says whether every document was read (see the
     module's description). `published` is the package whose documents win a conflict (default:
-    the package being replaced, at `out`)."""
+    the package being replaced, at `out`). `cache` is the folder of the parse cache
+    (`yibao.cache`): documents read before by this parser are not read again; without it, every
+    document is read (its results kept in a temporary folder while the package is written)."""
     if not sources.is_dir():
         print(say("build.no_sources", folder=shown(str(sources))), file=log)
         return EXIT_WRITE_FAILED
+    store = DocumentStore(cache)
     try:
         with output_lock(out):
-            documents, rejected = build_documents(sources, log, published_documents(published or out))
+            documents, rejected, jobs = build_documents(sources, log, published_documents(published or out), store)
             try:
-                write_all(out, documents, rejected, checks_across_years(documents))
+                write_all(out, _rows_of(jobs, documents), rejected, checks_across_years(documents))
             except OSError as error:
                 raise write_error(out, error) from error
+        store.prune()
     except OutputLocked as error:
         print(shown(str(error)), file=log)
         return EXIT_LOCKED
     except OutputError as error:
         print(shown(str(error)), file=log)
         return EXIT_WRITE_FAILED
+    finally:
+        store.close()
     failed = [d for d in documents if d.status == "error"]
     print(
         f"{len(documents)} documents ({sum(d.status == 'ok' for d in documents)} ok, "
@@ -333,3 +436,14 @@ def build_data(sources: Path, out: Path, log: Any = sys.stderr, published: Path 
         file=log,
     )
     return 1 if failed or rejected else 0
+
+
+def _rows_of(jobs: ParseJobs, documents: list[Document]) -> Iterator[RenderedDocument]:
+    """The documents' rendered rows, read from the store one at a time."""
+    for document in documents:
+        key = jobs.keys[document.source_file]
+        rows = jobs.store.rows(key)
+        if not isinstance(rows, RenderedDocument):  # the entry was damaged since it was found
+            jobs.store.discard(key)
+            raise OSError(errno.ENOENT, say("build.store_lost", file=document.source_file))
+        yield rows

@@ -36,6 +36,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 from yibao.messages import say
 from yibao.model import Document, Metadata
@@ -48,6 +49,7 @@ POLL_SECONDS = 0.05
 
 Task = tuple[Path, str]
 Reader = Callable[[Path, str], Document]
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -111,16 +113,31 @@ def read_isolated(
     usage: list[Usage] | None = None,
 ) -> list[Document]:
     """`reader(path, name)` for every task, each in its own worker; results in task order."""
+    return run_isolated(reader, tasks, error_document, limits, workers, usage)
+
+
+def run_isolated(
+    work: Callable[[Path, str], Result],
+    tasks: list[Task],
+    failed: Callable[[Path, str, str], Result],
+    limits: Limits | None = None,
+    workers: int | None = None,
+    usage: list[Usage] | None = None,
+) -> list[Result]:
+    """`work(path, name)` for every task, each in its own worker; results in task order. A worker
+    that dies or is stopped gives `failed(path, name, reason)` instead (`reason` states the limit).
+    What `work` returns comes back pickled: keep it small (the build's workers store their
+    document themselves and return its summary, `yibao.build`)."""
     limits = limits or Limits.from_environment()
     slots = max(1, workers or worker_count())
-    results: dict[int, Document] = {}
+    results: dict[int, Result] = {}
     queue = deque(enumerate(tasks))
     running: dict[int, _Worker] = {}
     try:
         while queue or running:
             while queue and len(running) < slots:
                 index, task = queue.popleft()
-                worker = _start(reader, index, task, limits)
+                worker = _start(work, index, task, limits)
                 running[worker.pid] = worker
             _read_available(running)
             for pid in list(running):
@@ -133,8 +150,8 @@ def read_isolated(
                     continue
                 del running[pid]
                 _drain(worker)
-                document, how = _outcome(worker, status, rusage, limits)
-                results[worker.index] = document
+                result, how = _outcome(worker, status, rusage, limits, failed)
+                results[worker.index] = result
                 if usage is not None:
                     usage.append(
                         Usage(
@@ -160,7 +177,7 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-def _start(reader: Reader, index: int, task: Task, limits: Limits) -> _Worker:
+def _start(reader: Callable[[Path, str], Any], index: int, task: Task, limits: Limits) -> _Worker:
     read_end, write_end = os.pipe()
     parent = os.getpid()
     sys.stdout.flush()
@@ -174,7 +191,7 @@ def _start(reader: Reader, index: int, task: Task, limits: Limits) -> _Worker:
     return _Worker(index, task, pid, read_end, time.monotonic())
 
 
-def _work(reader: Reader, task: Task, limits: Limits, fd: int, parent: int) -> None:
+def _work(reader: Callable[[Path, str], Any], task: Task, limits: Limits, fd: int, parent: int) -> None:
     code = 0
     try:
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGXCPU, signal.SIGPIPE):
@@ -266,7 +283,13 @@ def _drain(worker: _Worker) -> None:
         pass
 
 
-def _outcome(worker: _Worker, status: int, rusage: resource.struct_rusage, limits: Limits) -> tuple[Document, str]:
+def _outcome(
+    worker: _Worker,
+    status: int,
+    rusage: resource.struct_rusage,
+    limits: Limits,
+    failed: Callable[[Path, str, str], Result],
+) -> tuple[Result, str]:
     path, name = worker.task
     kind, value = "", None
     if worker.payload:
@@ -274,7 +297,7 @@ def _outcome(worker: _Worker, status: int, rusage: resource.struct_rusage, limit
             kind, value = pickle.loads(bytes(worker.payload))
         except Exception:
             kind = ""
-    if kind == "ok" and isinstance(value, Document):
+    if kind == "ok" and value is not None:
         return value, "ok"
     cpu = rusage.ru_utime + rusage.ru_stime
     signalled = os.WIFSIGNALED(status)
@@ -292,7 +315,7 @@ def _outcome(worker: _Worker, status: int, rusage: resource.struct_rusage, limit
         reason = say("worker.died", how=_signal_name(number))
     else:
         how, reason = "died", say("worker.died", how=f"exit status {os.WEXITSTATUS(status)}")
-    return error_document(path, name, reason), how
+    return failed(path, name, reason), how
 
 
 def _signal_name(number: int) -> str:

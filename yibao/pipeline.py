@@ -89,7 +89,7 @@ def parse_document(path: Path, display_name: str) -> Document:
         overrides = _overrides(path)
         source = read_source(path)
     except (UnreadableDocument, MetadataError) as error:
-        document.error = str(error)
+        document.error, document.error_code = str(error), error.code
         return document
     except MemoryError:  # over the worker's memory limit: the worker reports it, with the limit
         raise
@@ -116,7 +116,7 @@ def parse_parts(items: list[tuple[Path, str]], primary: str) -> Document:
                 overrides.setdefault(key, value)  # the first part's metadata file says it first
             source = read_source(path)
         except (UnreadableDocument, MetadataError) as error:
-            document.error = f"{name}: {error}"
+            document.error, document.error_code = f"{name}: {error}", error.code
             return document
         except MemoryError:
             raise

@@ -289,6 +289,7 @@ class Document:
     # the disclosure scorecard (`validate.scorecard`), once the checks have run
     scorecard: list[ScoreItem] = field(default_factory=list)
     error: str = ""  # set when nothing usable could be read
+    error_code: str = ""  # the catalogue code of `error` (yibao/data/messages.yml), where it has one
     # read, but no table found in it: a narrative alone, perhaps one part of a disclosure
     no_tables: bool = False
     # the files of a disclosure published in several (empty for one file); `source_file` and

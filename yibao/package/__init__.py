@@ -7,12 +7,14 @@ Output is deterministic: rows in key order, no timestamps, amounts exactly as pr
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import io
 import json
 import os  # noqa: F401 - tests patch yibao.package.os.replace (used by output.swap_in)
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -157,14 +159,31 @@ def _sort_value(value: Any) -> tuple[int, Any]:
 # --------------------------------------------------------------------------- files
 
 
-def csv_bytes(name: str, rows: list[Row]) -> bytes:
-    fields = [f["name"] for f in schemas()[name]["fields"]]
+BOM = "\ufeff".encode()
+
+
+def _fields(name: str) -> list[str]:
+    return [f["name"] for f in schemas()[name]["fields"]]
+
+
+def csv_header(name: str) -> bytes:
+    """The first line of a resource's CSV file, after the BOM."""
+    return csv_lines(name, [dict(zip(_fields(name), _fields(name), strict=True))])
+
+
+def csv_lines(name: str, rows: list[Row]) -> bytes:
+    """The rows as CSV lines in the schema's field order, with no header."""
+    fields = _fields(name)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(fields)
     for row in rows:
         writer.writerow([to_cell(_text(row.get(f))) for f in fields])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return buffer.getvalue().encode("utf-8")
+
+
+def csv_bytes(name: str, rows: list[Row]) -> bytes:
+    """A whole CSV file: BOM (Excel opens UTF-8 right), header, rows."""
+    return BOM + csv_header(name) + csv_lines(name, rows)
 
 
 def table_schema(name: str) -> dict[str, Any]:
@@ -197,14 +216,15 @@ def table_schema(name: str) -> dict[str, Any]:
     return schema
 
 
-def descriptor(rows: dict[str, list[Row]], name: str, title: str) -> dict[str, Any]:
-    doc_types = sorted({r["doc_type"] for r in rows["documents"] if r["doc_type"]})
+def descriptor(documents: list[Row], name: str, title: str) -> dict[str, Any]:
+    """datapackage.json of a package whose `documents` resource holds `documents`."""
+    doc_types = sorted({r["doc_type"] for r in documents if r["doc_type"]})
     sources = [
         {
             "title": f"{r['bureau']} {r['fiscal_year']} ({r['source_file']})",
             **({"path": r["source_url"]} if r["source_url"] else {}),
         }
-        for r in rows["documents"]
+        for r in documents
     ]
     return {
         "profile": "data-package",
@@ -280,12 +300,8 @@ def fiscal_model(doc_types: list[str]) -> dict[str, Any]:
     }
 
 
-def write_package(folder: Path, rows: dict[str, list[Row]], name: str, title: str) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for resource in RESOURCE_ORDER:
-        (folder / f"{resource}.csv").write_bytes(csv_bytes(resource, rows[resource]))
-    text = json.dumps(descriptor(rows, name, title), ensure_ascii=False, indent=2) + "\n"
-    (folder / "datapackage.json").write_text(text, encoding="utf-8")
+def descriptor_bytes(documents: list[Row], name: str, title: str) -> bytes:
+    return (json.dumps(descriptor(documents, name, title), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def year_check_rows(year_checks: Iterable[YearCheck]) -> list[Row]:
@@ -307,16 +323,71 @@ def year_check_rows(year_checks: Iterable[YearCheck]) -> list[Row]:
     return rows
 
 
-def write_all(out: Path, documents: list[Document], rejected: list[Row], year_checks: Iterable[YearCheck] = ()) -> None:
+@dataclass(frozen=True)
+class RenderedDocument:
+    """One document's part of the package, rendered once (in the worker that read it, and kept
+    in the parse cache): its rows of every resource as CSV lines, in key order, and its own
+    package's datapackage.json. The combined package is these lines one document after the
+    other in doc_id order (every key starts with doc_id), so writing it needs no row again."""
+
+    doc_id: str
+    lines: dict[str, bytes]  # resource → CSV lines, no header
+    descriptor: bytes
+    documents_row: Row
+
+
+def render_document(document: Document) -> RenderedDocument:
+    rows = merge([document_rows(document)])
+    [row] = rows["documents"]
+    title = f"{row['bureau']} {row['fiscal_year']}"
+    return RenderedDocument(
+        doc_id=row["doc_id"],
+        lines={resource: csv_lines(resource, rows[resource]) for resource in RESOURCE_ORDER},
+        descriptor=descriptor_bytes([row], f"yibao-{row['doc_id']}", title),
+        documents_row=row,
+    )
+
+
+def write_all(
+    out: Path,
+    documents: Iterable[Document | RenderedDocument],
+    rejected: list[Row],
+    year_checks: Iterable[YearCheck] = (),
+) -> None:
     """The combined package, plus one small package per document under documents/<doc_id>/.
-    The checks across years are in the combined package only: a document's own package is the
-    same whatever else was built with it."""
-    per_document = [document_rows(d) for d in documents]
-    combined = merge([*per_document, {"rejected_files": rejected, "year_checks": year_check_rows(year_checks)}])
-    with atomic_folder(out) as folder:
-        write_package(folder, combined, "yibao-budgets", say("package.title"))
-        for rows in per_document:
-            did = rows["documents"][0]["doc_id"]
-            single = merge([rows])
-            title = f"{rows['documents'][0]['bureau']} {rows['documents'][0]['fiscal_year']}"
-            write_package(folder / "documents" / did, single, f"yibao-{did}", title)
+    `documents` come in doc_id order and may be produced one at a time (read from the parse
+    cache): each is written and let go, so memory stays flat. The checks across years are in
+    the combined package only: a document's own package is the same whatever else was built
+    with it."""
+    documents_rows: list[Row] = []
+    extra = merge([{"rejected_files": rejected, "year_checks": year_check_rows(year_checks)}])
+    with atomic_folder(out) as folder, contextlib.ExitStack() as files:
+        combined = {
+            resource: files.enter_context(open(folder / f"{resource}.csv", "wb")) for resource in RESOURCE_ORDER
+        }
+        for resource, handle in combined.items():
+            handle.write(BOM + csv_header(resource))
+        for document in documents:
+            rendered = document if isinstance(document, RenderedDocument) else render_document(document)
+            if documents_rows and rendered.doc_id <= documents_rows[-1]["doc_id"]:
+                raise ValueError(
+                    f"documents out of doc_id order: {rendered.doc_id} after {documents_rows[-1]['doc_id']}"
+                )
+            documents_rows.append(rendered.documents_row)
+            for resource, handle in combined.items():
+                handle.write(rendered.lines[resource])
+            write_own_package(folder / "documents" / rendered.doc_id, rendered)
+        for resource in ("rejected_files", "year_checks"):
+            combined[resource].write(csv_lines(resource, extra[resource]))
+        files.close()
+        (folder / "datapackage.json").write_bytes(
+            descriptor_bytes(documents_rows, "yibao-budgets", say("package.title"))
+        )
+
+
+def write_own_package(folder: Path, rendered: RenderedDocument) -> None:
+    """One document's own package: its rows of every resource and its datapackage.json."""
+    folder.mkdir(parents=True)
+    for resource in RESOURCE_ORDER:
+        (folder / f"{resource}.csv").write_bytes(BOM + csv_header(resource) + rendered.lines[resource])
+    (folder / "datapackage.json").write_bytes(rendered.descriptor)
