@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 export NO_MKDOCS_2_WARNING=1
+# the parse cache (yibao/cache.py): a rebuild reads only new or changed documents
+export YIBAO_CACHE="${YIBAO_CACHE:-.cache/parse}"
 status=0
 .venv/bin/python build.py "$@" || status=$?
 if [ "$status" -eq 1 ] && [ "${YIBAO_PUBLISH_WITH_ERRORS:-}" = "1" ]; then
