@@ -35,8 +35,11 @@ ALLOWED: dict[str, set[str]] = {
     # The orchestration modules tie the stages together.
     "pipeline": {"extract", "recognise", "normalise", "derive", "validate"},
     "isolation": {"pipeline"},
+    # the parse cache: what a worker stores of a document (its summary) and where (extract: the
+    # metadata file beside a document)
+    "cache": {"extract"},
     "report": set(),
-    "build": {"extract", "isolation", "output", "package", "pipeline"},
+    "build": {"cache", "extract", "isolation", "output", "package", "pipeline"},
 }
 
 # The foundation itself is layered: the model may use messages and text, nothing of the stages.
