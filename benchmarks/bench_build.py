@@ -46,7 +46,9 @@ class Run:
 
 
 def make_copies(sources: Path, count: int, first: int = 0) -> None:
-    originals = sorted(p for p in (ROOT / "source_docs").rglob("*") if p.suffix in TEXT_SUFFIXES and p.name != "README.md")
+    originals = sorted(
+        p for p in (ROOT / "source_docs").rglob("*") if p.suffix in TEXT_SUFFIXES and p.name != "README.md"
+    )
     for number in range(first, first + count):
         original = originals[number % len(originals)]
         target = sources / f"{number // 1000:03d}" / f"copy{number:06d}{original.suffix}"
