@@ -159,10 +159,11 @@ def _drop_unknown(table: Table, unknown: list[Leaf], problems: list[Problem]) ->
     dropped = {c.measure for c in table.columns if c.measure.startswith("unknown_")}
     for leaf in unknown:
         label = "/".join(leaf.path) or vocabulary("cells").word("empty_header")
+        code = "header.ratio_column" if leaf.kind == "ratio" else "header.unknown_column"
         problems.append(
             Problem(
                 "warning",
-                say("header.unknown_column", page=table.page, column=label, number=leaf.column + 1),
+                say(code, page=table.page, column=label, number=leaf.column + 1),
                 table.table_id,
                 table.page,
                 table.line,

@@ -18,6 +18,10 @@ measure comes from the words of the path (`yibao/data/measures.yml`):
 - an earlier year than the latest printed in the header (2025年 beside 2026年) or 上年 makes
   the column `previous_`, never one of this year's measures.
 
+- a memo column (政府采购项目, 其中：教育收费 of one part, 扣除基建投资后预算数, 增减额) is read
+  and published but is in none of the table's sums (`memo` in measures.yml);
+- a percentage (增减(%)) is no amount: reported (`header.ratio_column`), not published.
+
 A column whose words name no measure is reported (`header.unknown_column`), not dropped silently.
 
 Header cells come from a PDF row's `Line.cells` (column and span as drawn) or, for
@@ -55,7 +59,7 @@ class Leaf:
     column: int  # index among the amount columns
     path: tuple[str, ...]
     measure: str  # '' when no measure could be named
-    kind: str  # part | subtotal | dimension | phase | previous | unknown
+    kind: str  # part | subtotal | dimension | phase | previous | memo | ratio | unknown
     parent: str  # the measure of the parent node ('' at the top)
 
 
@@ -103,6 +107,8 @@ def _exact_words() -> dict[str, str]:
     for word in data["ignore"]:
         words[_norm(word)] = "ignore"
     words[SUBTOTAL] = "subtotal"
+    for word in data.get("ratio_words", []):
+        words[_norm(word)] = "ratio"
     for word, phase in data.get("phases", {}).items():
         words[_norm(word)] = f"phase:{phase}"
     return words
@@ -147,7 +153,13 @@ def is_previous(text: str, latest_year: int | None) -> bool:
 
 @cache
 def _group_prefixes() -> dict[str, str]:
-    return {str(spec["id"]): str(spec["child_prefix"]) for spec in measures()["groups"].values()}
+    prefixes = {str(spec["id"]): str(spec["child_prefix"]) for spec in measures()["groups"].values()}
+    prefixes.update({str(k): str(v) for k, v in measures().get("child_prefixes", {}).items()})
+    return prefixes
+
+
+def _memo() -> set[str]:
+    return set(measures().get("memo", []))
 
 
 def _funds() -> set[str]:
@@ -182,16 +194,17 @@ class _Naming:
             self.measure, self.kind = "total", "part"
         elif not role:
             self.measure, self.kind = "", "unknown"
-        elif role == measure:  # 项目支出 / 项目支出总数: the same column named twice
-            pass
+        elif role == measure or measure.startswith(role + "_"):
+            pass  # 项目支出 / 项目支出总数, 比执行数（扣除基建投资）/ 增减额: the parent named again
         elif not measure:
             self.measure, self.kind, self.explicit_total = role, "part", role == "total"
         elif measure == "total" and not self.explicit_total:
             self.measure, self.kind = role, "part"
         elif role in _funds() and measure not in _funds() and measure not in _fund_sources():
             self.parent, self.measure, self.kind = measure, f"{measure}_{role}", "dimension"
-        elif _group_prefixes().get(measure):
-            self.parent, self.measure, self.kind = measure, _group_prefixes()[measure] + role, "part"
+        elif prefix := _group_prefixes().get(measure):
+            named = role if role.startswith(prefix) else prefix + role  # 其他专户收入拨款: named already
+            self.parent, self.measure, self.kind = measure, named, "part"
         else:
             self.parent, self.measure, self.kind = measure, role, "part"
 
@@ -213,6 +226,9 @@ def leaves(cells: list[HeaderCell], first: int, width: int) -> list[Leaf]:
             previous = previous or is_previous(cell.text, latest)
             if role == "ignore":
                 continue
+            if role == "ratio":
+                naming.measure, naming.kind = "", "ratio"
+                break
             if role.startswith("phase:") and not has_final:
                 role = "total"  # 预算数 over the columns of a budget table: a heading
             if role.startswith("phase:"):
@@ -222,6 +238,8 @@ def leaves(cells: list[HeaderCell], first: int, width: int) -> list[Leaf]:
         measure, kind = naming.measure, naming.kind
         if previous and measure:
             measure, kind = f"previous_{measure}", "previous"
+        elif measure in _memo():
+            kind = "memo"
         found.append(Leaf(index, tuple(c.text for c in path), measure, kind, naming.parent))
     return found
 
