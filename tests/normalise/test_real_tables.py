@@ -468,12 +468,22 @@ JIANGSU_RENDA_P9 = [
 ]
 
 
-def test_a_three_public_total_over_more_than_the_categories_keeps_the_header_identity() -> None:
+def test_a_three_public_table_with_meetings_and_training_keeps_its_three_public_total() -> None:
+    problems: list[Problem] = []
     table = read_three_public(
-        segment("three_public", "“三公”经费、会议费、培训费支出预算表", 9, JIANGSU_RENDA_P9), 1, []
+        segment("three_public", "“三公”经费、会议费、培训费支出预算表", 9, JIANGSU_RENDA_P9), 1, problems
     )
     assert table is not None
-    assert ("total", ["overseas", "vehicle", "reception", "meeting", "training"]) in table.identities
+    # the “三公” total is “三公”经费/小计 767.60; the 合计 2,600.71 adds 会议费 and 培训费
+    assert table.rows[0].amounts["total"] == D("767.60")
+    assert table.rows[0].amounts["grand_total"] == D("2600.71")
+    assert ("total", ["overseas", "vehicle", "reception"]) in table.identities
+    assert ("grand_total", ["total", "meeting", "training"]) in table.identities
     assert ("vehicle", ["vehicle_purchase", "vehicle_operation"]) in table.identities
     found = {c.check: c.status for c in run_checks(document_of(table), SourceText([], 1))}
-    assert found == {"three_public.row_total_equals_parts": "pass", "three_public.row_vehicle_equals_parts": "pass"}
+    assert found == {
+        "three_public.row_total_equals_parts": "pass",
+        "three_public.row_grand_total_equals_parts": "pass",
+        "three_public.row_vehicle_equals_parts": "pass",
+    }
+    assert not [p for p in problems if p.code == "header.unknown_column"]  # merged cells are no columns

@@ -158,6 +158,8 @@ def _drop_unknown(table: Table, unknown: list[Leaf], problems: list[Problem]) ->
     """Columns the header names no measure for: reported with their page, never published."""
     dropped = {c.measure for c in table.columns if c.measure.startswith("unknown_")}
     for leaf in unknown:
+        if leaf.kind == "repeat":
+            continue  # the second grid column under a merged header cell: no column of its own
         label = "/".join(leaf.path) or vocabulary("cells").word("empty_header")
         code = "header.ratio_column" if leaf.kind == "ratio" else "header.unknown_column"
         problems.append(

@@ -31,7 +31,7 @@ header words below them (pdfplumber prints a merged cell's text in its first col
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from yibao.model import Column, Line
@@ -42,6 +42,7 @@ from yibao.text import squeeze
 _YEAR = WORDS.pattern("year")
 _PREVIOUS = WORDS.pattern("previous")
 _OF_WHICH = WORDS.pattern("of_which")
+GRAND_TOTAL = "grand_total"
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class Leaf:
     column: int  # index among the amount columns
     path: tuple[str, ...]
     measure: str  # '' when no measure could be named
-    kind: str  # part | subtotal | dimension | phase | previous | memo | ratio | unknown
+    kind: str  # part | subtotal | dimension | phase | previous | memo | ratio | grand | repeat | unknown
     parent: str  # the measure of the parent node ('' at the top)
 
 
@@ -241,7 +242,18 @@ def leaves(cells: list[HeaderCell], first: int, width: int) -> list[Leaf]:
         elif measure in _memo():
             kind = "memo"
         found.append(Leaf(index, tuple(c.text for c in path), measure, kind, naming.parent))
-    return found
+    return _grand_total(found)
+
+
+def _grand_total(found: list[Leaf]) -> list[Leaf]:
+    """合计 | “三公”经费 (小计 | 因公出国（境）费 …) | 会议费 | 培训费: the 合计 on its own is the
+    table's grand total, the 小计 under the heading that names a total (“三公”经费) is `total`."""
+    totals = [leaf for leaf in found if leaf.measure == "total"]
+    outer = next((leaf for leaf in totals if len(leaf.path) == 1), None)
+    inner = next((leaf for leaf in totals if len(leaf.path) > 1 and word_role(leaf.path[0]) == "total"), None)
+    if outer is None or inner is None:
+        return found
+    return [Leaf(leaf.column, leaf.path, GRAND_TOTAL, "grand", "") if leaf is outer else leaf for leaf in found]
 
 
 def layout_from_leaves(found: list[Leaf]) -> tuple[Layout, list[Leaf]]:
@@ -251,12 +263,15 @@ def layout_from_leaves(found: list[Leaf]) -> tuple[Layout, list[Leaf]]:
     columns: list[Column] = []
     seen: set[str] = set()
     unknown: list[Leaf] = []
+    named_paths: set[tuple[str, ...]] = set()
     for leaf in found:
         if not leaf.measure or leaf.measure in seen:
-            unknown.append(leaf)
+            # a merged cell over two grid columns gives both its path: the second is no column
+            unknown.append(replace(leaf, kind="repeat") if leaf.path in named_paths else leaf)
             columns.append(Column(measure=f"unknown_{leaf.column + 1}", label="/".join(leaf.path)))
             continue
         seen.add(leaf.measure)
+        named_paths.add(leaf.path)
         columns.append(Column(measure=leaf.measure, label="/".join(leaf.path)))
     identities: list[tuple[str, list[str]]] = []
     named = [leaf for leaf in found if leaf not in unknown]
@@ -274,6 +289,10 @@ def layout_from_leaves(found: list[Leaf]) -> tuple[Layout, list[Leaf]]:
         ordered = list(dict.fromkeys(top))
         if ordered:
             identities.insert(0, ("total", ordered))
+    if GRAND_TOTAL in seen and "total" in seen:
+        inner = next(leaf for leaf in named if leaf.measure == "total")
+        beside = [leaf.measure for leaf in plain if leaf.path[0] != inner.path[0] and not leaf.parent]
+        identities.append((GRAND_TOTAL, ["total", *beside]))
     return Layout(columns=columns, identities=identities), unknown
 
 
