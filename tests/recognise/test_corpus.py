@@ -27,9 +27,6 @@ CANONICAL = {
 }  # fmt: skip
 # Where the document cannot give what a reference says, the reason, read from the page:
 KNOWN = {
-    # metadata: the manifest gives the body's full name; this file (the 说明 half of 051 + 052)
-    # prints "江苏省委办公厅" on its cover and nowhere "中共江苏省委办公厅"
-    ("051_js-shengweiban-2019-bumen-yusuan-wenjian.pdf", "metadata"): "cover prints 江苏省委办公厅 only",
     # tables: golden 024 lists the narrative's 重点项目预算绩效目标情况 (p116, a section heading, no
     # 表 title) as performance_targets; golden 035 lists the same section of the same template as
     # other:key_project_performance. The recogniser follows the README: a table has a title.

@@ -76,7 +76,7 @@ def infer(source: SourceText) -> Metadata:
     labelled = labelled_bodies(lines)
     titles = title_readings(lines)
     labelled = [(_full_name(name, lines), scope) for name, scope in labelled]
-    body = cover.body or _most_frequent([name for name, _ in labelled]) or _most_named(lines)
+    body = formal_name(cover.body or _most_frequent([name for name, _ in labelled]) or _most_named(lines))
     label_scope = next((scope for name, scope in labelled if name == body), "")
     metadata = Metadata(
         bureau=body,
@@ -139,6 +139,13 @@ def body_name(text: str) -> str:
             return name
         name = re.sub(WORDS.word("scope_suffix"), "", name)
     return ""
+
+
+def formal_name(name: str) -> str:
+    """A Party organ's formal name: "江苏省委办公厅" → "中共江苏省委办公厅"."""
+    if re.match(WORDS.word("party_organ"), name) and not re.match(WORDS.word("not_party"), name):
+        return WORDS.word("party") + name
+    return name
 
 
 def _ends_as_body(name: str) -> bool:
