@@ -27,10 +27,6 @@ CANONICAL = {
 }  # fmt: skip
 # Where the document cannot give what a reference says, the reason, read from the page:
 KNOWN = {
-    # tables: golden 024 lists the narrative's 重点项目预算绩效目标情况 (p116, a section heading, no
-    # 表 title) as performance_targets; golden 035 lists the same section of the same template as
-    # other:key_project_performance. The recogniser follows the README: a table has a title.
-    ("024_gz-weijianwei-2026-bumen-yusuan.pdf", "tables"): "golden 024 and 035 disagree on 重点项目绩效目标情况",
 }
 
 _documents: dict[str, Document] = {}
