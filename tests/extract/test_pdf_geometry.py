@@ -216,6 +216,28 @@ def test_table_continued_on_the_next_page_keeps_its_columns(tmp_path: Path) -> N
     assert rows(result.pages[1])[0] == "Rent\t1.00\t1.00"
 
 
+def test_a_continuation_drawn_without_a_header_rule_keeps_the_header_columns(tmp_path: Path) -> None:
+    """As 公开08表 of 049 (../shared/real, pages 18–19): on page 1 a rule drawn in the header alone
+    (x = 120) splits the name column in two; page 2 draws the same table without that rule. Its rows
+    are re-expressed in page 1's columns, so the amount stays in the column its header named."""
+    xs1 = (50.0, 120.0, 200.0, 300.0, 400.0)
+    ys = (100.0, 120.0, 140.0, 160.0)
+    page1 = [as_line(True, y, xs1[0], xs1[-1])[0] for y in ys]
+    page1 += [as_line(False, x, ys[0], ys[-1])[0] for x in (50.0, 200.0, 300.0, 400.0)]
+    page1 += as_line(False, 120.0, ys[0], ys[1])  # the header's own rule
+    page1 += [text(53, 105, "Code"), text(123, 105, "Name"), text(203, 105, "Amount")]
+    page1 += [text(53, 125, "301"), text(123, 125, "Wages"), text(203, 125, "11960.62")]
+    page1 += [text(53, 145, "30101"), text(123, 145, "Basic"), text(203, 145, "2171.78")]
+    xs2 = (50.0, 200.0, 300.0, 400.0)
+    page2 = [*full_grid(as_line, xs=xs2), *grid_text((("30103", "180.14", ""), ("30108", "1064.46", "")), xs=xs2)]
+    result = read(tmp_path, [page1, page2])
+    assert result.grids["p2g1"].columns == result.grids["p1g1"].columns
+    # below the header, code and name share one cell over the first two columns, on both pages
+    assert rows(result.pages[0])[1] == "301 Wages\t\t11960.62\t"
+    assert rows(result.pages[1])[:2] == ["30103\t\t180.14\t", "30108\t\t1064.46\t"]
+    assert [(c.text, c.column, c.span) for c in result.pages[1][0].cells][:2] == [("30103", 0, 2), ("180.14", 2, 1)]
+
+
 def test_two_grids_on_a_page_are_numbered_top_to_bottom(tmp_path: Path) -> None:
     lower = tuple(y + 200 for y in YS)
     ops = [*full_grid(as_line, ys=lower), *grid_text(ys=lower), *full_grid(as_line), *grid_text()]

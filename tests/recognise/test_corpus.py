@@ -26,8 +26,7 @@ CANONICAL = {
     "state_capital_expenditure", "project_expenditure", "performance_targets",
 }  # fmt: skip
 # Where the document cannot give what a reference says, the reason, read from the page:
-KNOWN = {
-}
+KNOWN = {}
 
 _documents: dict[str, Document] = {}
 

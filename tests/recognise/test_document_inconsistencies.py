@@ -264,11 +264,6 @@ MISREAD = [
     # 表八 page 17: the header's first cell 合 计 is taken for a 合计 row; the table is read one category a
     # row and its 合计 13.85 lost
     ("030_cq-qixiangju-2026-bumen-yusuan.pdf", "narrative.three_public_total", "", "", ""),
-    # 公开08表 pages 18–19: the amounts of the rows on page 19 (30103 奖金 180.14 …) are read as 0
-    ("049_js-jianchayuan-2019-bumen-yusuan.pdf", "general_budget_basic_expenditure.total_equals_rows",
-     "general_budget_basic_expenditure", "", "total"),
-    ("049_js-jianchayuan-2019-bumen-yusuan.pdf", "general_budget_basic_expenditure.parent_equals_children",
-     "general_budget_basic_expenditure", "301", "total"),
 ]  # fmt: skip
 
 

@@ -25,7 +25,7 @@ import sys
 import time
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +235,13 @@ def check_text_layer(chars: int, cid_chars: int, pages: int) -> None:
 
 def continue_grids(text: PageText, previous: list[Grid]) -> PageText:
     """A grid drawn with the same column boundaries as one on the previous page (within SNAP)
-    takes that grid's `columns` exactly: a table continued over pages compares column by column."""
+    takes that grid's `columns` exactly: a table continued over pages compares column by column.
+
+    A page's first grid drawn with only some of the boundaries of the previous page's last grid
+    (the same outer edges; a rule drawn in the header alone splits a column there) continues that
+    grid too: its rows are re-expressed in the finer columns, each cell starting at the column of
+    its left edge and spanning to its right edge, so an amount keeps the column index its header
+    gave it on the page before."""
     if not previous or not text.grids:
         return text
     renamed: dict[str, Grid] = {}
@@ -243,10 +249,58 @@ def continue_grids(text: PageText, previous: list[Grid]) -> PageText:
         match = next((p for p in reversed(previous) if same_columns(p.columns, grid.columns)), None)
         if match is not None and match.columns != grid.columns:
             renamed[grid.grid_id] = Grid(grid.grid_id, grid.page, match.columns, grid.ruled)
+    first = text.grids[0]
+    if first.grid_id not in renamed and not same_columns(previous[-1].columns, first.columns):
+        mapping = coarser_columns(previous[-1].columns, first.columns)
+        if mapping is not None:
+            renamed[first.grid_id] = Grid(first.grid_id, first.page, previous[-1].columns, first.ruled)
+            text.lines = [
+                refine_line(line, mapping, len(previous[-1].columns)) if line.grid == first.grid_id else line
+                for line in text.lines
+            ]
     if not renamed:
         return text
     text.grids = [renamed.get(g.grid_id, g) for g in text.grids]
     return text
+
+
+def coarser_columns(
+    fine: Sequence[tuple[float, float]], coarse: Sequence[tuple[float, float]]
+) -> list[tuple[int, int]] | None:
+    """For each column of `coarse`, the (first, last) columns of `fine` it covers, when every
+    boundary of `coarse` is one of `fine` (within SNAP) and `fine` has more; else None."""
+    if len(coarse) >= len(fine) or not coarse:
+        return None
+    starts = [a for a, _ in fine]
+    ends = [b for _, b in fine]
+    mapping = []
+    for x0, x1 in coarse:
+        first = next((i for i, a in enumerate(starts) if abs(a - x0) <= SNAP), None)
+        last = next((i for i, b in enumerate(ends) if abs(b - x1) <= SNAP), None)
+        if first is None or last is None or last < first:
+            return None
+        mapping.append((first, last))
+    if mapping[0][0] != 0 or mapping[-1][1] != len(fine) - 1:
+        return None
+    return mapping
+
+
+def refine_line(line: PdfLine, mapping: list[tuple[int, int]], width: int) -> PdfLine:
+    """A table row in the finer columns `mapping` gives each of its columns (see `coarser_columns`)."""
+    fields = [""] * width
+    for index, part in enumerate(line.text.split("\t")):
+        if index < len(mapping):
+            fields[mapping[index][0]] = part
+    cells = tuple(
+        replace(
+            cell,
+            column=mapping[cell.column][0],
+            span=mapping[min(cell.column + cell.span, len(mapping)) - 1][1] - mapping[cell.column][0] + 1,
+        )
+        for cell in line.cells
+        if cell.column < len(mapping)
+    )
+    return PdfLine("\t".join(fields), cells, line.grid)
 
 
 def same_columns(a: Sequence[tuple[float, float]], b: Sequence[tuple[float, float]]) -> bool:
