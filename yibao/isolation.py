@@ -172,6 +172,9 @@ def run_isolated(
     return [results[index] for index in range(len(tasks))]
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
 def _kill(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
@@ -182,10 +185,16 @@ def _start(reader: Callable[[Path, str], Any], index: int, task: Task, limits: L
     parent = os.getpid()
     sys.stdout.flush()
     sys.stderr.flush()
+    # Ctrl-C or a kill of the process group can land while the child runs Python's after-fork
+    # hooks, before it has reset its handlers: a KeyboardInterrupt there prints a traceback.
+    # Blocked across the fork, the signal waits: the worker takes it with the default action once
+    # its handlers are reset, the build once the fork has returned.
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
     pid = os.fork()
     if pid == 0:  # the worker: never returns
         os.close(read_end)
         _work(reader, task, limits, write_end, parent)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
     os.close(write_end)
     os.set_blocking(read_end, False)
     return _Worker(index, task, pid, read_end, time.monotonic())
@@ -196,6 +205,7 @@ def _work(reader: Callable[[Path, str], Any], task: Task, limits: Limits, fd: in
     try:
         for number in (signal.SIGINT, signal.SIGTERM, signal.SIGXCPU, signal.SIGPIPE):
             signal.signal(number, signal.SIG_DFL)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         faulthandler.disable()  # a crash is reported by the build, not dumped into its output
         _die_with(parent)
         _apply(limits)

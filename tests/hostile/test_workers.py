@@ -215,3 +215,22 @@ def test_killing_the_build_takes_its_workers_with_it(tmp_path: Path, how: str) -
     if how == "sigint-group":
         stderr = process.stderr.read().decode() if process.stderr else ""
         assert "interrupted" in stderr and "Traceback" not in stderr
+
+
+def test_an_interrupt_during_the_fork_waits_for_the_worker_to_reset_its_handlers(tmp_path: Path) -> None:
+    """Ctrl-C can land in a worker while Python still runs its after-fork hooks, before the worker
+    has reset its handlers: CI once printed `Exception ignored in: <function _after_fork …>
+    Traceback …` there. Sent from such a hook, the interrupt now waits, and the worker ends by it
+    quietly, a document error like any other death."""
+    script = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from yibao.isolation import run_isolated\n"
+        "os.register_at_fork(after_in_child=lambda: os.kill(os.getpid(), signal.SIGINT))\n"
+        "[result] = run_isolated(lambda path, name: 'read', [(Path('x'), 'x')], lambda p, n, why: why, workers=1)\n"
+        "print(result)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
+    assert "SIGINT" in done.stdout, done.stdout  # the worker died of the interrupt, once reset
