@@ -487,3 +487,32 @@ def test_a_three_public_table_with_meetings_and_training_keeps_its_three_public_
         "three_public.row_vehicle_equals_parts": "pass",
     }
     assert not [p for p in problems if p.code == "header.unknown_column"]  # merged cells are no columns
+
+
+# 030_cq-qixiangju-2026-bumen-yusuan.pdf, page 17 (表八): the text layer puts the title's year on a
+# line of its own and draws the brackets of 因公出国（境）费 apart; one row of amounts, no label column
+CHONGQING_P17 = [
+    "2026 “ ”",
+    "单位名称 重庆市气象局 单位 万元",
+    ": :",
+    "合 计\t因公出国 境 费( )\t公务用车购置及运行费\t\t\t公务接待费",
+    "\t\t小 计\t公务用车购置费\t公务用车运行费\t",
+    "13.85\t\t13.55\t\t13.55\t0.30",
+]
+
+
+def test_a_three_public_header_with_its_brackets_out_of_place() -> None:
+    problems: list[Problem] = []
+    table = read_three_public(segment("three_public", "年财政拨款三公经费支出情况表", 17, CHONGQING_P17), 1, problems)
+    assert table is not None
+    [row] = table.rows
+    assert row.amounts == {
+        "total": D("13.85"),
+        "overseas": D("0"),  # a blank cell under a printed column
+        "vehicle": D("13.55"),
+        "vehicle_purchase": D("0"),
+        "vehicle_operation": D("13.55"),
+        "reception": D("0.30"),
+    }
+    assert [c.label for c in table.columns][:2] == ["合 计", "因公出国 境 费( )"]  # labels as printed
+    assert not [p for p in problems if p.severity == "error"]

@@ -261,9 +261,6 @@ def test_a_code_printed_under_no_class(name: str, page: int, table_id: str, code
 # Checks that fail because we misread the page (a parser bug, to be fixed): (file, check, table,
 # code, measure). Each is a known gap, listed so that any other failing check is news.
 MISREAD = [
-    # 表八 page 17: the header's first cell 合 计 is taken for a 合计 row; the table is read one category a
-    # row and its 合计 13.85 lost
-    ("030_cq-qixiangju-2026-bumen-yusuan.pdf", "narrative.three_public_total", "", "", ""),
 ]  # fmt: skip
 
 

@@ -67,18 +67,12 @@ ALIASES = {
 
 # Amounts the parser misreads, with the reason read from the page:
 # (file, page, table, code or row label, measure) → reason
-_CQ = "030_cq-qixiangju-2026-bumen-yusuan.pdf"
 _JC, _SWB = "049_js-jianchayuan-2019-bumen-yusuan.pdf", "052_js-shengweiban-2019-bumen-yusuan-biaoge.pdf"
 # percentages (增减(%)) the golden files record without their % sign: not amounts, not published
 PERCENTAGES = {"change_pct", "change_pct_excl_capital"}
 
-# 重庆 表八 p17: the text layer draws the parentheses apart (因公出国 境 费( )), so the header
-# names no 三公 category and its one row is read as two rows of one column
-_CQ_THREE = "p17 header glyphs out of order (因公出国 境 费( )): categories not recognised"
 _JS_PANEL = "收支预算总表's 支出用途 panel (项目名称 | | 金额, its amount two columns right) not read"
 KNOWN: dict[tuple[str, int, str, str, str], str] = {
-    **{(_CQ, 17, "three_public", "", m): _CQ_THREE
-       for m in ("total", "overseas", "vehicle", "vehicle_purchase", "vehicle_operation", "reception")},
     **{(_JC, 14, "summary", row, "total"): _JS_PANEL for row in ("一、基本支出", "二、项目支出", "三、单位预留机动经费")},
     **{(_SWB, 1, "summary", row, "total"): _JS_PANEL for row in ("一、基本支出", "二、项目支出", "三、单位预留机动经费")},
 }  # fmt: skip

@@ -35,7 +35,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from yibao.model import Column, Line
-from yibao.normalise.headers import CLOSE, OPEN, SUBTOTAL, WORDS, Layout, scan_words
+from yibao.normalise.headers import SUBTOTAL, WORDS, Layout, header_key, scan_words
 from yibao.reference import measures
 from yibao.text import squeeze
 
@@ -116,7 +116,7 @@ def _exact_words() -> dict[str, str]:
 
 
 def _norm(text: str) -> str:
-    return squeeze(text).replace("(", OPEN).replace(")", CLOSE)
+    return header_key(text)
 
 
 def word_role(text: str) -> str:

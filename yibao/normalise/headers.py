@@ -23,7 +23,12 @@ from yibao.text import squeeze
 
 WORDS = vocabulary("headers")
 SUBTOTAL = WORDS.word("subtotal")
-OPEN, CLOSE = WORDS.word("open_parenthesis"), WORDS.word("close_parenthesis")
+_UNPRINTED = WORDS.pattern("unprinted")
+
+
+def header_key(text: str) -> str:
+    """Header text as compared with header words: no white space, no brackets or quotes."""
+    return _UNPRINTED.sub("", squeeze(text))
 
 
 @dataclass
@@ -54,21 +59,21 @@ def _vocabulary() -> tuple[tuple[str, str], ...]:
     data = measures()
     words: dict[str, str] = {}
     for word in data["ignore"]:
-        words[squeeze(word)] = "ignore"
+        words[header_key(word)] = "ignore"
     for word, measure in data["header_words"].items():
-        words[squeeze(word)] = measure
+        words[header_key(word)] = measure
     for word in data["groups"]:
-        words[squeeze(word)] = f"group:{word}"
+        words[header_key(word)] = f"group:{word}"
     words[SUBTOTAL] = "subtotal"
     return tuple(sorted(words.items(), key=lambda item: (-len(item[0]), item[0])))
 
 
 def scan_words(text: str) -> list[tuple[str, str]]:
     """Longest-match scan of header text for known words: [(word, role)], in reading order."""
-    squeezed = squeeze(text).replace("(", OPEN).replace(")", CLOSE)
+    squeezed = header_key(text)
     found: list[tuple[str, str]] = []
     position = 0
-    vocabulary = [(w.replace("(", OPEN).replace(")", CLOSE), r) for w, r in _vocabulary()]
+    vocabulary = _vocabulary()
     while position < len(squeezed):
         for word, role in vocabulary:
             if squeezed.startswith(word, position):

@@ -16,7 +16,7 @@ from yibao.model import Line
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, is_blank_marker, parse_amount, tokens_of
 from yibao.normalise.codes import CodeGroup, code_from_cell, row_code
-from yibao.normalise.headers import CLOSE, OPEN, scan_words
+from yibao.normalise.headers import header_key, scan_words
 from yibao.reference import compiled, measures, vocabulary
 from yibao.text import join_text, squeeze
 
@@ -59,12 +59,12 @@ def is_header_line(text: str) -> bool:
     """A line made only of header words (a header repeated after a page break)."""
     if any(is_amount(t) for t in tokens_of(text)):
         return False
-    squeezed = squeeze(text).replace("(", OPEN).replace(")", CLOSE)
+    squeezed = header_key(text)
     rest = squeezed
     for word, _role in scan_words(text):
         rest = rest.replace(word, "")
     for word in list(measures()["ignore"]) + list(GENERIC_HEADER_WORDS):
-        rest = rest.replace(squeeze(word).replace("(", OPEN).replace(")", CLOSE), "")
+        rest = rest.replace(header_key(word), "")
     rest = re.sub(r"[\d\s*·]", "", rest)
     removed_a_word = len(rest) < len(re.sub(r"[\d\s*·]", "", squeezed))
     return removed_a_word and len(rest) <= 1
@@ -299,7 +299,8 @@ def split_header(lines: list[Line], coded: bool, sequence: bool) -> tuple[list[L
                 return lines[:index], lines[index:]
             continue
         labels, amounts = _label_and_amounts(tokens)
-        if cells.is_total_label("".join(labels)) or (coded and tokens[0].isdigit() and len(tokens) > 1):
+        is_code = tokens[0].isdigit() and not WORDS.pattern("year_alone").match(tokens[0])
+        if cells.is_total_label("".join(labels)) or (coded and is_code and len(tokens) > 1):
             return lines[:index], lines[index:]
         if not coded and amounts and not is_header_line(line.text):
             return lines[:index], lines[index:]
