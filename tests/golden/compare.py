@@ -26,6 +26,11 @@ GOLDEN = Path(__file__).parent / "real"
 UNIT_FACTOR = {"元": Decimal(10000), "万元": Decimal(1), "千元": Decimal(10), None: Decimal(1), "": Decimal(1)}
 SUMMARY_TABLES = {"summary", "appropriation_summary"}
 ORDINAL = re.compile(r"^([一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．])")
+# A summary table printing its expenditure twice, side by side — by 功能分类 and by 支出用途 (or
+# 经济分类) — publishes the second panel as `expenditure_economic` (yibao/data/measures.yml): each
+# panel adds up to the same 当年支出小计. The golden files name the panel in the column.
+FUNCTION_PANEL = "功能分类"
+SECOND_PANEL = re.compile(r"支出用途|经济分类")
 # measure ids the readers of the golden files chose, where the package has another name
 MEASURE_ALIASES = {
     "superior_subsidy": "superior_subsidy",
@@ -85,9 +90,16 @@ def expected_amounts(file: str) -> list[Expected]:
     data = golden(file)
     units = {(t["id"], page): t.get("unit") for t in data.get("tables", []) for page in t.get("pages", [])}
     default_unit = {t["id"]: t.get("unit") for t in data.get("tables", [])}
+    two_panels = {
+        (a["table"], a["page"])
+        for a in data.get("amounts") or []
+        if a["table"] in SUMMARY_TABLES and FUNCTION_PANEL in a.get("column", "")
+    }
     found = []
     for a in data.get("amounts") or []:
         measure = package_measure(a, data.get("kind", ""))
+        if (a["table"], a["page"]) in two_panels and measure == "expenditure" and SECOND_PANEL.search(a["column"]):
+            measure = "expenditure_economic"
         found.append(
             Expected(
                 file=file,

@@ -67,15 +67,10 @@ ALIASES = {
 
 # Amounts the parser misreads, with the reason read from the page:
 # (file, page, table, code or row label, measure) → reason
-_JC, _SWB = "049_js-jianchayuan-2019-bumen-yusuan.pdf", "052_js-shengweiban-2019-bumen-yusuan-biaoge.pdf"
 # percentages (增减(%)) the golden files record without their % sign: not amounts, not published
 PERCENTAGES = {"change_pct", "change_pct_excl_capital"}
 
-_JS_PANEL = "收支预算总表's 支出用途 panel (项目名称 | | 金额, its amount two columns right) not read"
-KNOWN: dict[tuple[str, int, str, str, str], str] = {
-    **{(_JC, 14, "summary", row, "total"): _JS_PANEL for row in ("一、基本支出", "二、项目支出", "三、单位预留机动经费")},
-    **{(_SWB, 1, "summary", row, "total"): _JS_PANEL for row in ("一、基本支出", "二、项目支出", "三、单位预留机动经费")},
-}  # fmt: skip
+KNOWN: dict[tuple[str, int, str, str, str], str] = {}
 
 
 @dataclass(frozen=True)
@@ -133,10 +128,25 @@ def _label(amount: dict[str, Any]) -> str:
     return _norm(str(amount.get("row") or "")).split("/")[-1]
 
 
+# A summary table printing its expenditure twice side by side, by 功能分类 and by 支出用途 (or
+# 经济分类), reads the second panel as side `expenditure_economic` (each panel adds up to the same
+# 当年支出小计); the golden files name that panel in the column (支出/支出用途/金额).
+SECOND_PANEL = re.compile(r"支出用途|经济分类")
+
+
+def _panel_side(table: Table, amount: dict[str, Any]) -> str:
+    side = str(amount.get("side") or "")
+    second = "expenditure_economic"
+    if side == "expenditure" and SECOND_PANEL.search(str(amount.get("column") or "")):
+        if any(r.side == second for r in table.rows):
+            return second
+    return side
+
+
 def _row(table: Table, amount: dict[str, Any], occurrence: int) -> Row | None:
     """The row of the amount: the `occurrence`-th (from 0) of the rows on its page with its code or
     label (a code or label printed twice on one page: the same rows in the same order)."""
-    side = amount.get("side") or ""
+    side = _panel_side(table, amount)
     rows = [r for r in table.rows if not side or r.side == side]
     code, label = str(amount.get("code") or ""), _label(amount)
     if code:
@@ -155,7 +165,7 @@ def _measure(table: Table, amount: dict[str, Any]) -> str | None:
     measures = {c.measure for c in table.columns} | {m for r in table.rows for m in r.amounts}
     wanted = str(ALIASES.get(amount["measure"], amount["measure"]))
     if _kinds().get(table.table_id) == "summary":
-        side = amount.get("side") or ""
+        side = _panel_side(table, amount)
         wanted = side if wanted == "total" else f"{side}_{wanted}"
     if wanted in measures:
         return wanted
