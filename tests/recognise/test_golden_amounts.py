@@ -137,9 +137,9 @@ SECOND_PANEL = re.compile(r"支出用途|经济分类")
 def _panel_side(table: Table, amount: dict[str, Any]) -> str:
     side = str(amount.get("side") or "")
     second = "expenditure_economic"
-    if side == "expenditure" and SECOND_PANEL.search(str(amount.get("column") or "")):
-        if any(r.side == second for r in table.rows):
-            return second
+    column = str(amount.get("column") or "")
+    if side == "expenditure" and SECOND_PANEL.search(column) and any(r.side == second for r in table.rows):
+        return second
     return side
 
 
