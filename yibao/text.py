@@ -13,6 +13,8 @@ _CJK_RANGES = (
     (0xFF00, 0xFFEF),
 )
 _WHITE_SPACE = re.compile(r"\s+")
+_CJK_CLASS = "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _CJK_RANGES)
+_CJK_GAP = re.compile(f"(?<=[{_CJK_CLASS}])\\s+(?=[{_CJK_CLASS}])")
 
 
 def squeeze(text: str) -> str:
@@ -36,6 +38,12 @@ def join_text(parts: list[str]) -> str:
             joined += " "
         joined += part
     return joined
+
+
+def close_cjk_gaps(text: str) -> str:
+    """Remove the white space between two Chinese characters: a letter-spaced cell (因 公 出 国 （ 境 ）
+    费用, spread to fill its width) is one name, and a Latin word keeps its spaces."""
+    return _CJK_GAP.sub("", text)
 
 
 def _is_latin(char: str) -> bool:

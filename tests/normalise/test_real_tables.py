@@ -516,3 +516,66 @@ def test_a_three_public_header_with_its_brackets_out_of_place() -> None:
     }
     assert [c.label for c in table.columns][:2] == ["合 计", "因公出国 境 费( )"]  # labels as printed
     assert not [p for p in problems if p.severity == "error"]
+
+
+# 003_sh-putuo-caizhengju-2024-juesuan.pdf, page 16 (一般公共预算财政拨款基本支出决算表): two panels
+# side by side, 经济分类科目编码 merged over 类 | 款 in each; letter-spaced names on the right
+PUTUO_FINANCE_P16 = [
+    "单位：万元",
+    "经济分类\t\t科目名称\t决算数\t经济分类\t\t科目名称\t决算数",
+    "科目编码\t\t\t\t科目编码\t\t\t",
+    "类\t款\t\t\t类\t款\t\t",
+    "301\t\t工资福利支出\t2,082.85\t302\t\t商品和服务支出\t171.07",
+    "301\t01\t基本工资\t262.33\t302\t01\t办公费\t21.21",
+    "301\t02\t津贴补贴\t1,238.58\t302\t02\t印刷费\t7.61",
+    "301\t03\t奖金\t\t302\t03\t咨询费\t",
+    "301\t13\t住房公积金\t187.19\t302\t12\t因 公 出 国 （ 境 ） 费\n用\t",
+    "\t\t\t\t310\t\t资本性支出\t13.58",
+    "\t\t\t\t310\t02\t办公设备购置\t13.58",
+    "人员经费合计\t\t\t2,152.26\t公用经费合计\t\t\t184.65",
+]
+
+
+def test_a_table_of_two_panels_whose_codes_sit_under_a_merged_header_cell() -> None:
+    problems: list[Problem] = []
+    segment_ = segment("general_budget_basic_expenditure", "一般公共预算财政拨款基本支出决算表", 16, PUTUO_FINANCE_P16)
+    table = read_classified(segment_, 1, problems)
+    assert table is not None
+    assert amounts(table, "301") == {"total": D("2082.85")}
+    assert amounts(table, "302") == {"total": D("171.07")}  # the right panel: read, not dropped
+    assert amounts(table, "30201") == {"total": D("21.21")}
+    assert amounts(table, "30203") == {"total": D("0")}  # a blank cell
+    assert amounts(table, "31002") == {"total": D("13.58")}
+    assert [r.name for r in table.rows if r.code == "30212"] == ["因公出国（境）费用"]
+    totals = {r.name: r.amounts["total"] for r in table.rows if r.name.endswith("经费合计")}
+    assert totals == {"人员经费合计": D("2152.26"), "公用经费合计": D("184.65")}
+    assert not [r for r in table.rows if not r.name]  # no row of blanks from the empty left cells
+    assert not [p for p in problems if p.code == "header.unknown_column"], problems
+
+
+# 001_sh-putuo-guihuaziyuan-2024-juesuan.pdf, page 18 (政府性基金预算财政拨款收入支出决算表, 本表无数据):
+# the empty table's 合计 row shares the header's last line with 本年支出's 合计 | 基本支出 | 项目支出
+PUTUO_PLANNING_P18 = [
+    "单位：万元",
+    "项目\t\t年初结转和结余\t本年收入\t本年支出\t\t\t年末结转和结余",
+    "功能分类科目编码\t科目名称\t\t\t\t\t\t",
+    "合计\t\t\t\t合计\t基本支出\t项目支出\t",
+    "注：本表反映部门本年度政府性基金预算财政拨款收入支出及结转和结余情况。",
+]
+
+
+def test_a_total_row_label_on_the_header_line_is_no_column() -> None:
+    problems: list[Problem] = []
+    title = "政府性基金预算财政拨款收入支出决算表"
+    table = read_classified(segment("gov_fund_expenditure", title, 18, PUTUO_PLANNING_P18), 1, problems)
+    assert table is not None
+    assert [(c.label, c.measure) for c in table.columns] == [
+        ("年初结转和结余", "carryover"),  # the 决算 name of 上年结转结余
+        ("本年收入", "year_income"),
+        ("本年支出/合计", "total"),
+        ("本年支出/基本支出", "basic"),
+        ("本年支出/项目支出", "project"),
+        ("年末结转和结余", "carryforward"),
+    ]
+    assert table.status == "empty" and not table.rows
+    assert not [p for p in problems if p.code == "header.unknown_column"], problems

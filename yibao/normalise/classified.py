@@ -32,7 +32,7 @@ from yibao.normalise.rows import (
 )
 from yibao.recognise.titles import Segment
 from yibao.reference import economic_codes, function_class_codes, vocabulary
-from yibao.text import join_text, squeeze
+from yibao.text import close_cjk_gaps, join_text, squeeze
 
 # --------------------------------------------------------------------------- classified tables
 
@@ -104,8 +104,10 @@ def panel_width(header: list[Line]) -> int:
         for width in range(2, len(parts) // 2 + 1):
             panel = parts[:width]
             repeated = len(parts) % width == 0 and parts == panel * (len(parts) // width)
-            # a panel opens with its label column and names an amount column
-            if repeated and all(panel) and not scan_words(panel[0]) and any(scan_words(c) for c in panel):
+            # a panel opens with its label column and names an amount column; a blank is the rest
+            # of a merged cell (经济分类科目编码 over 类 | 款)
+            opens = bool(panel[0]) and not scan_words(panel[0])
+            if repeated and opens and sum(map(bool, panel)) >= 2 and any(scan_words(c) for c in panel):
                 return width
     return 0
 
@@ -191,7 +193,7 @@ def build_rows(raw: list[RawRow], layout: Layout, table: Table, problems: list[P
         if raw_row.code_note:
             problems.append(Problem("warning", raw_row.code_note, table.table_id, line.page, line.number))
         labels = [label for label in raw_row.labels if label]
-        name = join_text(labels)
+        name = close_cjk_gaps(join_text(labels))
         row = Row(row_no=number, code=raw_row.code, name=name, amounts={}, page=line.page, line=line.number)
         if cells.is_total_label(name) and not raw_row.code:
             row.name = squeeze(name)

@@ -30,15 +30,23 @@ def _columns() -> dict[str, object]:
     return load_data("columns.yml")
 
 
+def exact_part_role(header_word: str) -> str:
+    """The role of a label column whose header word is one of columns.yml's, whole; else ''."""
+    word = squeeze(header_word)
+    roles = _columns()["label_columns"]
+    assert isinstance(roles, dict)
+    return next((str(role) for role, words in roles.items() if word in words), "")
+
+
 def part_role(header_word: str) -> str:
     """The role of a label column from its lowest header word: class | segment | item (the
     three code parts), code (a whole code), name, or '' (neither)."""
     word = squeeze(header_word)
     roles = _columns()["label_columns"]
     assert isinstance(roles, dict)
-    for role, words in roles.items():
-        if word in words:
-            return str(role)
+    exact = exact_part_role(word)
+    if exact:
+        return exact
     for role, words in roles.items():
         if any(w in word for w in words if len(w) > 1):
             return str(role)

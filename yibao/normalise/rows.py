@@ -15,7 +15,7 @@ from decimal import Decimal
 from yibao.model import Line
 from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, is_blank_marker, parse_amount, tokens_of
-from yibao.normalise.codes import CodeGroup, code_from_cell, row_code
+from yibao.normalise.codes import CodeGroup, code_from_cell, exact_part_role, row_code
 from yibao.normalise.headers import header_key, scan_words
 from yibao.reference import compiled, measures, vocabulary
 from yibao.text import join_text, squeeze
@@ -308,14 +308,24 @@ def split_header(lines: list[Line], coded: bool, sequence: bool) -> tuple[list[L
 
 
 def first_amount_cell(header: list[Line]) -> int:
-    """Index of the first cell under an amount header word, in tab-separated header rows."""
+    """Index of the first cell under an amount header word, in tab-separated header rows. A word
+    under a label column's header (科目名称, 功能分类科目编码 …) is a row's label, not a column's:
+    an empty table may print its 合计 row on the header's last line (合计 | | 合计 基本支出 项目支出)."""
     best: int | None = None
+    labels = label_header_cells(header)
     for line in header:
         for index, cell in enumerate(line.text.split("\t")):
+            if index in labels:
+                continue
             if scan_words(cell) or squeeze(cell) in measures().get("whole_cell_words", {}):
                 best = index if best is None else min(best, index)
                 break
     return best if best is not None else 2
+
+
+def label_header_cells(header: list[Line]) -> set[int]:
+    """The cells (by index) of the header rows that head a label column: 科目编码, 科目名称, 类 …"""
+    return {index for line in header for index, cell in enumerate(line.text.split("\t")) if exact_part_role(cell)}
 
 
 def _lone_row(line: Line, amount_columns: int) -> RawRow | None:
