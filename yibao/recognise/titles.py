@@ -110,10 +110,27 @@ def _year_apart(lines: list[Line], index: int, title: str) -> str:
     return year if re.fullmatch(r"(19|20)\d{2}", year) else ""
 
 
+def page_numbers(lines: list[Line]) -> set[int]:
+    """The line numbers of printed page numbers: the last line of a page with a table grid, itself
+    outside the grids, only a number (tables.yml `page_number`)."""
+    gridded = {line.page for line in lines if line.grid}
+    last: dict[int, Line] = {}
+    for line in lines:
+        if line.text.strip():
+            last[line.page] = line
+    patterns = compiled("page_number")
+    return {
+        line.number
+        for page, line in last.items()
+        if page in gridded and not line.grid and any(p.match(squeeze(line.text)) for p in patterns)
+    }
+
+
 def find_segments(source: SourceText) -> list[Segment]:
     segments: list[Segment] = []
     current: Segment | None = None
     contents = contents_lines(source.lines)
+    furniture = page_numbers(source.lines)
     skip_next = False
     for index, line in enumerate(source.lines):
         if skip_next:
@@ -121,6 +138,8 @@ def find_segments(source: SourceText) -> list[Segment]:
             continue
         if line.number in contents:  # the contents list titles, not tables
             current = None
+            continue
+        if line.number in furniture:  # a table may run on over the page
             continue
         kind = match_title(line.text)
         title = printed_title(line.text)
