@@ -7,9 +7,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from yibao.messages import say
 from yibao.model import Line, PerformanceTarget, Problem, Project
+from yibao.normalise import cells
 from yibao.normalise.cells import is_amount, parse_amount, tokens_of
-from yibao.normalise.projects import PROJECT_CODE, UNIT_CODE, UNIT_NAME
+from yibao.normalise.projects import PROJECT_CODE, UNIT_CODE, UNIT_NAME, is_unit_row, read_project_table
 from yibao.normalise.rows import is_noise
 from yibao.recognise.titles import Segment
 from yibao.reference import load_data, vocabulary
@@ -21,6 +23,7 @@ WORDS = vocabulary("performance")
 DIRECTION = WORDS.pattern("direction")
 OPERATORS = WORDS.words("operators")
 VALUE = WORDS.pattern("value")
+PACKED = WORDS.pattern("packed_indicator")
 _VALUE_PARTS = re.compile(r"^(≥|≤|>=|<=|>|<|=)?\s*(\d[\d.,]*)\s*(.*)$")
 
 
@@ -37,10 +40,23 @@ class ProjectDraft:
 def read_performance(segment: Segment, problems: list[Problem]) -> tuple[list[Project], list[PerformanceTarget]]:
     lines = [line for line in segment.lines if line.text.strip() and not is_noise(line.text)]
     if sum(1 for line in lines if "\t" in line.text) >= 2:
-        return _performance_from_cells(segment, lines)
+        if any(_is_project_header(line) for line in lines):
+            return _performance_by_columns(segment, lines, problems)
+        read = _performance_from_cells(segment, lines)
+        return read if read != ([], []) else _performance_by_columns(segment, lines, problems)
     if any(squeeze(line.text).startswith(WORDS.word("project_code")) for line in lines):
         return _performance_single_project(segment, lines)
-    return _performance_list(segment, lines, problems)
+    found = _performance_list(segment, lines, problems)
+    if found == ([], []):  # a list of projects and their targets in words (重点项目绩效目标表)
+        return read_project_table(segment, problems), []
+    return found
+
+
+def _is_project_header(line: Line) -> bool:
+    """A header row naming the project column and an indicator's (项目名称 | 项目总额 | … | 三级指标):
+    one row per project, its indicators beside and below it."""
+    keys = {_column_key(squeeze(p)) for p in line.text.split("\t")}
+    return "project" in keys and bool(keys & {"level1", "level3", "indicator"})
 
 
 def split_value(value: str) -> tuple[str, str, str]:
@@ -84,10 +100,12 @@ def _performance_from_cells(segment: Segment, lines: list[Line]) -> tuple[list[P
         filled = [p for p in parts[1:] if p]
         if first.startswith(WORDS.words("project_name_heads")):
             project = squeeze(filled[0]) if filled else ""
+            if project in WORDS.words("field_heads"):  # the name's cell is blank: the next field's heading
+                project = ""
             unit = project if first.startswith(WORDS.word("department")) else ""
             columns = {}
             above = {"level1": "", "level2": ""}
-            if not first.startswith(WORDS.word("department")):
+            if project and not first.startswith(WORDS.word("department")):
                 projects.append(
                     Project(len(projects) + 1, project, "", None, "", segment.kind.table_id, line.page, line.number)
                 )
@@ -127,6 +145,149 @@ def _performance_from_cells(segment: Segment, lines: list[Line]) -> tuple[list[P
     return projects, targets
 
 
+def _performance_by_columns(
+    segment: Segment, lines: list[Line], problems: list[Problem]
+) -> tuple[list[Project], list[PerformanceTarget]]:
+    """Tab-separated rows, in either arrangement the documents print, or both:
+    - key | value rows naming the project or the body (`项目(政策)名称 | X`, `部门名称 | X`,
+      `预算资金情况 | 10.00`, `年度绩效目标 | …`), then indicator rows under a header row;
+    - one header row naming every column (`序号 | 项目名称 | 金额 | 绩效目标 | 指标名称 | 指标值 …`):
+      a row whose project cell is filled opens a project, the indicator rows below are its targets.
+    Columns are known by their header words (performance.yml `columns`); blank 一级 / 二级 cells
+    repeat the row above; a 绩效指标 cell printing the three levels as one is split by their names;
+    a target of no project (部门整体绩效目标表) belongs to its 活动, or to the body."""
+    state = _CellsState(segment)
+    for line in lines:
+        parts = [p.strip() for p in line.text.split("\t")]
+        first = squeeze(parts[0]) if parts else ""
+        filled = [p for p in parts[1:] if p]
+        header = {_column_key(squeeze(p)): i for i, p in enumerate(parts) if _column_key(squeeze(p))}
+        if "level3" in header:
+            header.pop("indicator", None)  # 绩效指标 heads the 一级 labels beside the 指标名称 column
+        if len(header) >= 2 and set(header) & _INDICATOR_OR_PROJECT:
+            if state.columns.get("project") == header.get("project", -1):
+                header = {**state.columns, **header}  # the header repeated on the next page, a cell overprinted
+            state.columns, state.above = header, {"level1": "", "level2": ""}
+        elif first.startswith(WORDS.words("body_heads")) and not state.columns:
+            state.body = squeeze(filled[0] if filled else first.removeprefix(_head(first, "body_heads")))
+        elif first.startswith(WORDS.words("project_name_heads")):
+            name = squeeze(filled[0]) if filled else ""
+            name = "" if name in WORDS.words("field_heads") else name  # a blank name: the next field's heading
+            state.open_project(name, line, department=first.startswith(WORDS.word("department")))
+        elif first.startswith(WORDS.word("implementing_unit")) or WORDS.word("implementing_unit") in squeeze(line.text):
+            at = next((i for i, p in enumerate(parts) if squeeze(p) == WORDS.word("implementing_unit")), None)
+            if at is not None and at + 1 < len(parts):
+                state.set_unit(squeeze(parts[at + 1]))
+        elif first.startswith(WORDS.words("budget_heads")) and not state.columns:
+            amount = next((p for p in filled if is_amount(p)), "")
+            if state.current is not None and amount:
+                state.current.amount = parse_amount(amount)
+        elif first.startswith(WORDS.words("description_heads")) and not state.columns:
+            if state.current is not None and filled:
+                state.current.description = filled[0]
+        elif state.columns and "\t" in line.text:  # text beside the grid (clipped at a page break) is no row
+            state.row(parts, line)
+    problems.extend(state.problems)
+    return state.projects, state.targets
+
+
+# a header row names at least two columns, one of them the project's or an indicator's
+_INDICATOR_OR_PROJECT = {"project", "level1", "level3", "indicator", "value"}
+
+
+def _head(text: str, heads: str) -> str:
+    return next((h for h in WORDS.words(heads) if text.startswith(h)), "")
+
+
+@dataclass
+class _CellsState:
+    """What the rows read so far say: the body, the project open, the columns and the levels above."""
+
+    segment: Segment
+    projects: list[Project] = field(default_factory=list)
+    targets: list[PerformanceTarget] = field(default_factory=list)
+    current: Project | None = None
+    project: str = ""  # whom the next targets belong to
+    unit: str = ""
+    body: str = ""
+    activity: str = ""
+    columns: dict[str, int] = field(default_factory=dict)
+    above: dict[str, str] = field(default_factory=lambda: {"level1": "", "level2": ""})
+    problems: list[Problem] = field(default_factory=list)
+
+    def open_project(self, name: str, line: Line, department: bool = False) -> None:
+        self.project, self.columns, self.above = name, {}, {"level1": "", "level2": ""}
+        self.unit = name if department else ""
+        self.current = None
+        if name and not department:
+            self.current = Project(
+                len(self.projects) + 1, name, "", None, "", self.segment.kind.table_id, line.page, line.number
+            )
+            self.projects.append(self.current)
+
+    def _project_cells(self, name: str, record: dict[str, str], line: Line) -> None:
+        """A row opening a project (its name printed); a row printing an amount and no name is a
+        part of a project whose name cell spans several (Beijing's 预算12表): which project it is
+        the page does not say row by row, so it is reported, not guessed."""
+        amount = record.get("amount", "")
+        value = parse_amount(amount) if is_amount(amount) else None
+        if not name:
+            where = f"{line.page}"
+            self.problems.append(
+                Problem("warning", say("performance.amount_without_name", page=where, amount=amount),
+                        self.segment.kind.table_id, line.page, line.number)
+            )  # fmt: skip
+            return
+        unit = squeeze(record.get("unit", "")) or self.unit
+        self.project, self.activity, self.above = name, "", {"level1": "", "level2": ""}
+        description = join_text([record.get("description", "")])
+        self.current = Project(
+            len(self.projects) + 1, name, unit, value, description, self.segment.kind.table_id, line.page, line.number
+        )
+        self.projects.append(self.current)
+
+    def set_unit(self, unit: str) -> None:
+        self.unit = unit
+        if self.current is not None and self.current.name == self.project:
+            self.current.unit = unit
+
+    def row(self, parts: list[str], line: Line) -> None:
+        record = {key: parts[i] if i < len(parts) else "" for key, i in self.columns.items()}
+        name = squeeze(record.get("project", ""))
+        if name and is_unit_row(name) and not record.get("indicator") and not record.get("level3"):
+            self.unit, self.project, self.current = name, "", None  # a unit's subtotal row heads its projects
+            return
+        if name and not cells.is_total_label(name):
+            self._project_cells(name, record, line)
+        elif is_amount(record.get("amount", "")):
+            self._project_cells("", record, line)
+        if record.get("activity"):
+            self.activity = squeeze(record["activity"])
+        packed = list(PACKED.finditer(squeeze(record.get("indicator", ""))))
+        if packed:
+            for match in packed:
+                operator, number, unit = split_value(match.group("value"))
+                fields = dict(match.groupdict(), operator=operator, value=number, value_unit=unit)
+                self.targets.append(_target(self.project, self.unit, line, **fields))
+            return
+        if record.get("indicator"):
+            level1, level2, level3 = split_levels(squeeze(record["indicator"]))
+            record.update(level1=level1, level2=level2, level3=level3)
+        found = _indicator_record(list(record.values()), {k: i for i, k in enumerate(record)}, self.above)
+        if found is None or not (found.get("value") or found.get("operator")):
+            return  # no indicator: a label printed in the column (表十一), not a target
+        owner = self.project or self.activity or self.body
+        unit = self.current.unit if self.current is not None and not self.activity else (self.unit or self.body)
+        self.targets.append(
+            _target(
+                owner, unit, line,
+                level1=squeeze(self.above["level1"]), level2=squeeze(self.above["level2"]), level3=squeeze(found.get("level3", "")),
+                operator=found.get("operator", ""), value=found.get("value", ""), value_unit=found.get("value_unit", ""),
+                weight=found.get("weight", ""), direction=found.get("direction", ""),
+            )
+        )  # fmt: skip
+
+
 def _indicator_record(parts: list[str], columns: dict[str, int], above: dict[str, str]) -> dict[str, str] | None:
     """An indicator row's cells by column; its blank 一级 / 二级 cells repeat the row above
     (`above` is updated). None for a row that names no 三级指标."""
@@ -140,7 +301,13 @@ def _indicator_record(parts: list[str], columns: dict[str, int], above: dict[str
 
 
 def _column_key(header: str) -> str:
-    return str(WORDS.table("columns").get(header, ""))
+    """The field a header cell names: its words without an ordinal (7.绩效指标) or a bracketed
+    unit (指标权重(%), 项目(政策)名称 → 项目名称)."""
+    word = _HEADER_NOISE.sub("", header)
+    return str(WORDS.table("columns").get(word, ""))
+
+
+_HEADER_NOISE = re.compile(r"^\d+[.．、]|[（(][^）)]*[）)]")
 
 
 def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[list[Project], list[PerformanceTarget]]:
