@@ -48,3 +48,17 @@ def test_a_number_inside_a_grid_or_on_a_page_without_one_is_kept() -> None:
     inside = [Line(5, 1, "合计\t12.00", grid="p5g1"), Line(5, 2, "17", grid="p5g1")]  # a wrapped cell
     text_only = [Line(6, 3, "一、部门职责"), Line(6, 4, "17")]  # a text page: nothing to tell it by
     assert page_numbers(inside + text_only) == set()
+
+
+def test_a_title_whose_year_is_drawn_on_a_line_of_its_own_with_the_titles_quotes() -> None:
+    """030_cq-qixiangju-2026-bumen-yusuan.pdf p17: the text layer gives the title as
+    年财政拨款三公经费支出情况表 and, on the next line, its year with the quotes of “三公”."""
+    lines = [
+        Line(17, 1, "年财政拨款三公经费支出情况表"),
+        Line(17, 2, "2026 “ ”"),
+        Line(17, 3, "合 计\t因公出国 境 费( )", grid="p17g1"),
+        Line(17, 4, "13.85\t", grid="p17g1"),
+    ]
+    [segment] = find_segments(SourceText(lines=lines, pages=17))
+    assert segment.title == "2026年财政拨款三公经费支出情况表"
+    assert [line.number for line in segment.lines] == [3, 4]

@@ -106,8 +106,12 @@ def _year_apart(lines: list[Line], index: int, title: str) -> str:
     """A title whose year the PDF draws as a line of its own ("年部门收支总体情况表" / "2026")."""
     if not title.startswith(vocabulary("titles").word("year")) or index + 1 >= len(lines):
         return ""
-    year = squeeze(lines[index + 1].text)
+    # the title's quotes and brackets may be drawn on the year's line too (2026 “ ” for “三公”)
+    year = _TITLE_MARKS.sub("", squeeze(lines[index + 1].text))
     return year if re.fullmatch(r"(19|20)\d{2}", year) else ""
+
+
+_TITLE_MARKS = re.compile(r"[()（）“”\"‘’〔〕]")
 
 
 def page_numbers(lines: list[Line]) -> set[int]:
