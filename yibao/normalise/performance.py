@@ -307,7 +307,7 @@ def _column_key(header: str) -> str:
     return str(WORDS.table("columns").get(word, ""))
 
 
-_HEADER_NOISE = re.compile(r"^\d+[.．、]|[（(][^）)]*[）)]")
+_HEADER_NOISE = WORDS.pattern("header_noise")
 
 
 def _performance_single_project(segment: Segment, lines: list[Line]) -> tuple[list[Project], list[PerformanceTarget]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from yibao.model import Line, SourceText
 from yibao.reference import TableKind, compiled, table_kinds, table_settings, vocabulary
@@ -35,8 +36,10 @@ def printed_title(text: str) -> str:
     return squeezed[: furniture.start()] if furniture else squeezed
 
 
+@lru_cache(maxsize=1 << 16)
 def match_title(text: str) -> TableKind | None:
-    """The table kind a line announces, or None if the line is no table title."""
+    """The table kind a line announces, or None if the line is no table title. Cached: every
+    line is asked several times (segments, contents, wrapped titles, metadata)."""
     squeezed = printed_title(text)
     # "一、" / "表1：" / "预算01表" numbers the title; the title's words follow
     squeezed = re.sub(table_settings()["title_prefix"], "", squeezed)
@@ -111,7 +114,7 @@ def _year_apart(lines: list[Line], index: int, title: str) -> str:
     return year if re.fullmatch(r"(19|20)\d{2}", year) else ""
 
 
-_TITLE_MARKS = re.compile(r"[()（）“”\"‘’〔〕]")
+_TITLE_MARKS = vocabulary("headers").pattern("unprinted")
 
 
 def page_numbers(lines: list[Line]) -> set[int]:
