@@ -4,6 +4,10 @@ python build.py                                   everything: data package, page
 python build.py data [--sources DIR] [--out DIR]  parse every document, write the data package
                   [--cache DIR]                   keep parse results there: a rebuild reads only
                                                   new or changed documents (yibao/cache.py)
+python build.py parse --cache DIR --shard K/N     read shard K of N of the documents (by the hash
+                  [--sources DIR]                 of their bytes) into the parse cache, write
+                                                  nothing else: shards read apart, their caches
+                                                  put together, `data --cache` writes the package
 python build.py check FILE [--json]               what was recognised in one document (with the
                                                   other parts of it in FILE's folder, if any)
 python build.py site [--package DIR]              pages and static site from a data package
@@ -24,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from yibao.build import EXIT_LOCKED, EXIT_WRITE_FAILED, build_data, check_document, display_path  # noqa: E402
+from yibao.build import EXIT_LOCKED, EXIT_WRITE_FAILED, build_data, check_document, display_path, parse_shard  # noqa: E402
 from yibao.display import shown  # noqa: E402
 from yibao.messages import say  # noqa: E402
 from yibao.output import OutputError, OutputLocked, output_lock  # noqa: E402
@@ -71,6 +75,14 @@ def command_site(package: Path) -> int:
     return 0
 
 
+def shard_spec(text: str) -> tuple[int, int]:
+    """'1/4' → (1, 4)."""
+    shard, _, count = text.partition("/")
+    if not (shard.isdigit() and count.isdigit() and 0 <= int(shard) < int(count)):
+        raise argparse.ArgumentTypeError(say("build.bad_shard", shard=text))
+    return int(shard), int(count)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Open Yibao Budgets: disclosures → data package → site")
     commands = parser.add_subparsers(dest="command")
@@ -89,6 +101,10 @@ def main(argv: list[str] | None = None) -> int:
             default=Path(os.environ["YIBAO_CACHE"]) if os.environ.get("YIBAO_CACHE") else None,
             help="folder of the parse cache (default: $YIBAO_CACHE; none: every document is read)",
         )
+    parse = commands.add_parser("parse", help="read one shard of the documents into the parse cache")
+    parse.add_argument("--sources", type=Path, default=ROOT / "source_docs")
+    parse.add_argument("--cache", type=Path, required=True, help="folder of the parse cache")
+    parse.add_argument("--shard", type=shard_spec, required=True, help="K/N: shard K (0 … N-1) of N")
     check = commands.add_parser("check", help="report what was recognised in one document")
     check.add_argument("file", type=Path)
     check.add_argument("--json", action="store_true", help="print one JSON object")
@@ -98,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command == "data":
         return build_data(args.sources, args.out, published=args.published, cache=args.cache)
+    if args.command == "parse":
+        shard, count = args.shard
+        return parse_shard(args.sources, args.cache, shard, count)
     if args.command == "check":
         return command_check(args.file, args.json)
     if args.command == "site":

@@ -247,6 +247,37 @@ def _read_groups(jobs: ParseJobs, groups: Groups) -> list[Document]:
     return [found[primary] for primary, _ in groups]
 
 
+def shard_of(sha256: str, count: int) -> int:
+    """The shard (0 … count-1) a document's bytes fall in: the same on every machine."""
+    return int(sha256[:12], 16) % count
+
+
+def parse_shard(sources: Path, cache: Path, shard: int, count: int, log: Any = sys.stderr) -> int:
+    """`build.py parse --shard K/N`: read the documents of shard K of N (by the hash of their
+    bytes, `shard_of`) into the parse cache at `cache`, and write nothing else. Shards read on
+    several machines (a GitHub Actions matrix) and their caches put together, `build.py data
+    --cache` finds every document read and writes what one machine would have written: the
+    same entries under the same keys. Only the parts of a disclosure published in several files
+    are read there, merged as one (they are found to be parts once every file is read)."""
+    if not sources.is_dir():
+        print(say("build.no_sources", folder=shown(str(sources))), file=log)
+        return EXIT_WRITE_FAILED
+    store = DocumentStore(cache)
+    chosen: list[Source] = []
+    seen: set[str] = set()
+    for path in source_files(sources):
+        digest, problem = _hash(path)
+        if problem or digest in seen:  # unreadable, or a duplicate the build rejects: nothing to keep
+            continue
+        seen.add(digest)
+        if shard_of(digest, count) == shard:
+            chosen.append(Source(path, display_path(path, sources), digest, metadata_digest(path)))
+    documents = parse_all(ParseJobs(store, chosen, {}))
+    store.prune()
+    print(say("build.shard_read", shard=shard, count=count, read=len(documents), files=len(seen)), file=log)
+    return 0
+
+
 def check_document(file: Path, name: str, log: Any = None) -> Document:
     """`build.py check FILE`: the document FILE is, read as a build would read it. A file that may
     be one part of a disclosure published in several (no table, a standard table missing, or no
