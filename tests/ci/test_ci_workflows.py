@@ -157,3 +157,38 @@ def test_pull_request_checks_documents_without_deploying() -> None:
     assert "actions/upload-artifact" in actions
     for script in re.findall(r"scripts/ci/[\w.]+", text):
         assert (ROOT / script).is_file(), script
+
+
+def test_the_parse_stage_runs_as_a_matrix_and_one_job_assembles() -> None:
+    """Issue 11: the documents are parsed in shards on several machines, each shard's parse cache
+    kept between runs under a key holding the parser's version; one job gathers the shards'
+    results, builds and is the one the deployment takes the site from."""
+    workflow = by_trigger("push")
+    jobs = workflow["jobs"]
+    parse = jobs["parse"]
+    shards = parse["strategy"]["matrix"]["shard"]
+    assert shards == list(range(len(shards))) and len(shards) >= 2
+    parse_steps = parse["steps"]
+    version = next(s for s in parse_steps if s.get("id") == "parser")
+    assert "scripts/ci/parser_version.py" in version["run"] and "$GITHUB_OUTPUT" in version["run"]
+    cache = next(s for s in parse_steps if s.get("uses", "").startswith("actions/cache@"))
+    assert cache["with"]["path"] == ".cache/parse"
+    assert cache["with"]["key"].startswith("parse-${{ steps.parser.outputs.version }}-shard-${{ matrix.shard }}-")
+    assert cache["with"]["restore-keys"] == "parse-${{ steps.parser.outputs.version }}-shard-${{ matrix.shard }}-"
+    run = next(s for s in parse_steps if "scripts/parse-shard.sh" in s.get("run", ""))
+    assert run["env"]["SHARD"] == "${{ matrix.shard }}"
+    assert run["run"] == f'bash scripts/parse-shard.sh "$SHARD/{len(shards)}"'
+    assert parse_steps.index(cache) < parse_steps.index(run)
+    upload = next(s for s in parse_steps if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == ".cache/parse" and upload["with"]["name"] == "parse-shard-${{ matrix.shard }}"
+
+    build = jobs["build"]
+    assert set(build["needs"]) == {"test", "parse"}
+    assert jobs["deploy"]["needs"] == "build"
+    gather = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert gather["with"] == {"pattern": "parse-shard-*", "merge-multiple": True, "path": ".cache/parse"}
+    assemble = next(s for s in build["steps"] if s.get("run") == "bash scripts/build.sh")
+    assert assemble["env"]["YIBAO_CACHE"] == ".cache/parse"
+    assert build["steps"].index(gather) < build["steps"].index(assemble)
+    script = (ROOT / "scripts" / "parse-shard.sh").read_text(encoding="utf-8")
+    assert 'build.py parse --cache "${YIBAO_CACHE:-.cache/parse}" --shard "$1"' in script
