@@ -88,8 +88,8 @@ def assert_others_published(package: dict[str, list[dict[str, str]]], alone: dic
     assert real_rows(package) == alone
 
 
-def children_of(pid: int) -> list[int]:
-    """Processes whose parent is `pid` (Linux /proc)."""
+def live_processes(field: int, value: int) -> list[int]:
+    """Live processes whose /proc stat field (after the name; 1 parent, 2 process group) is `value`."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -99,9 +99,14 @@ def children_of(pid: int) -> list[int]:
         except OSError:
             continue
         fields = stat[stat.rindex(")") + 2 :].split()
-        if fields[0] != "Z" and int(fields[1]) == pid:
+        if fields[0] != "Z" and int(fields[field]) == value:
             found.append(int(entry.name))
     return found
+
+
+def children_of(pid: int) -> list[int]:
+    """Processes whose parent is `pid` (Linux /proc)."""
+    return live_processes(1, pid)
 
 
 def alive(pid: int) -> bool:

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, SOURCE_DOCS
+from tests.hostile.conftest import live_processes
 
 sys.path.insert(0, str(ROOT / "tests" / "site"))
 from sitebuild import copy_site_sources
@@ -53,18 +54,7 @@ def fingerprint(folder: Path) -> str | None:
 
 
 def group_members(pgid: int) -> list[int]:
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(")") + 2 :].split()
-        if fields[0] != "Z" and int(fields[2]) == pgid:
-            members.append(int(entry.name))
-    return members
+    return live_processes(2, pgid)
 
 
 def start(root: Path) -> subprocess.Popen[bytes]:
