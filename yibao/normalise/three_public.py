@@ -86,6 +86,7 @@ def category_identities(table: Table) -> list[tuple[str, list[str]]]:
     return kept + [(whole, parts) for whole, parts in table.identities if whole not in wholes]
 
 
+@cache
 def _year_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     spec = load_data("columns.yml")["year_rows"]
     return re.compile(str(spec["year"])), re.compile(str(spec["change"]))

@@ -124,14 +124,19 @@ PLACED = (
 
 
 @cache
+def _scorecard() -> dict[str, Any]:
+    return load_data("scorecard.yml")
+
+
+@cache
 def _criteria() -> dict[str, dict[str, Any]]:
-    return {str(c["id"]): c for c in load_data("scorecard.yml")["criteria"]}
+    return {str(c["id"]): c for c in _scorecard()["criteria"]}
 
 
 def criterion_fields(criterion_id: str) -> Row:
     """What a scorecard row says of its criterion: its group, its wording and its source rule."""
     entry = _criteria()[criterion_id]
-    source = load_data("scorecard.yml")["sources"][entry["source"]]
+    source = _scorecard()["sources"][entry["source"]]
     return {"group": entry["group"], "criterion_zh": entry["zh"], "criterion_en": entry["en"], "rule": source["zh"]}
 
 
