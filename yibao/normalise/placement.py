@@ -84,6 +84,52 @@ def choose_children(
         total *= len(options)
     if total > MAX_COMBINATIONS:
         return None
+    fitting = _fitting_choices(parent, children, measures)
+    if not fitting:
+        return None
+    # an exact fit beats one that needs the rounding tolerance
+    best = min(deviation for deviation, _ in fitting)
+    closest = [choice for deviation, choice in fitting if deviation == best]
+    first = closest[0]
+    forced = [all(f[i] == first[i] for f in closest) for i in range(len(children))]
+    return list(first), forced
+
+
+# Amounts as whole numbers of this many parts of a 万元 (every printed amount has at most 6
+# decimals): the combinations are added up as integers, exactly, many times faster than Decimals.
+SCALE = 10**6
+
+
+def _fitting_choices(
+    parent: Placement, children: list[list[Placement]], measures: list[str]
+) -> list[tuple[Decimal, tuple[int, ...]]]:
+    """Every choice of one candidate per child whose columns add up to the parent (within the
+    rounding of one cent per child), with how far it is from exact; in `product` order."""
+    values = [parent.get(m, Decimal(0)) for m in measures]
+    table = [[[option.get(m, Decimal(0)) for m in measures] for option in options] for options in children]
+    every = values + [amount for options in table for option in options for amount in option]
+    if any(not amount.is_finite() or int(amount.as_tuple().exponent) < -6 for amount in every):
+        return _fitting_choices_decimal(parent, children, measures)
+    expected = [int(amount * SCALE) for amount in values]
+    scaled = [[[int(amount * SCALE) for amount in option] for option in options] for options in table]
+    tolerance = int(CENT * SCALE) * max(1, len(children))
+    fitting: list[tuple[Decimal, tuple[int, ...]]] = []
+    for choice in product(*(range(len(options)) for options in children)):
+        picked = [scaled[i][c] for i, c in enumerate(choice)]
+        deviation = 0
+        for k, wanted in enumerate(expected):
+            difference = abs(wanted - sum(option[k] for option in picked))
+            if difference > tolerance:
+                break
+            deviation += difference
+        else:
+            fitting.append((Decimal(deviation) / SCALE, choice))
+    return fitting
+
+
+def _fitting_choices_decimal(
+    parent: Placement, children: list[list[Placement]], measures: list[str]
+) -> list[tuple[Decimal, tuple[int, ...]]]:
     fitting: list[tuple[Decimal, tuple[int, ...]]] = []
     for choice in product(*(range(len(options)) for options in children)):
         deviation = Decimal(0)
@@ -95,14 +141,7 @@ def choose_children(
             deviation += abs(expected - summed)
         else:
             fitting.append((deviation, choice))
-    if not fitting:
-        return None
-    # an exact fit beats one that needs the rounding tolerance
-    best = min(deviation for deviation, _ in fitting)
-    closest = [choice for deviation, choice in fitting if deviation == best]
-    first = closest[0]
-    forced = [all(f[i] == first[i] for f in closest) for i in range(len(children))]
-    return list(first), forced
+    return fitting
 
 
 def agreeing_with(known: list[dict[str, Decimal]], options: list[Placement]) -> list[Placement]:
