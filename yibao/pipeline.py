@@ -44,7 +44,7 @@ from yibao.normalise.summary import read_summary
 from yibao.normalise.three_public import read_three_public
 from yibao.recognise import metadata as meta
 from yibao.recognise.narrative import document_narrative, stated_changes
-from yibao.recognise.titles import Segment, find_segments
+from yibao.recognise.titles import Segment, segments_of
 from yibao.recognise.units import document_unit, printed_unit
 from yibao.reference import load_data
 from yibao.text import squeeze
@@ -253,7 +253,7 @@ def _read_segments(document: Document, source: SourceText) -> list[Project]:
     table_projects: list[Project] = []
     listed_projects: list[Project] = []
     known: dict[str, KnownRows] = {}  # classification → rows placed with certainty, by code
-    for segment in find_segments(source):
+    for segment in segments_of(source):
         kind = segment.kind.kind
         if kind in SCREENED_KINDS:
             segment = screened(segment, document.problems)

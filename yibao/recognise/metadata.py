@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 from yibao.model import Line, Metadata, SourceText
-from yibao.recognise.titles import find_segments, match_title
+from yibao.recognise.titles import Segment, match_title, segments_of
 from yibao.reference import load_data, vocabulary
 from yibao.text import squeeze
 
@@ -74,7 +74,7 @@ def infer(source: SourceText) -> Metadata:
     lines = source.lines
     cover = read_cover(cover_text(lines))
     labelled = labelled_bodies(lines)
-    titles = title_readings(lines)
+    titles = title_readings(segments_of(source))
     labelled = [(_full_name(name, lines), scope) for name, scope in labelled]
     body = formal_name(cover.body or _most_frequent([name for name, _ in labelled]) or _most_named(lines))
     label_scope = next((scope for name, scope in labelled if name == body), "")
@@ -197,10 +197,10 @@ def labelled_bodies(lines: list[Line]) -> list[tuple[str, str]]:
     return found
 
 
-def title_readings(lines: list[Line]) -> list[tuple[int | None, str, str]]:
+def title_readings(segments: list[Segment]) -> list[tuple[int | None, str, str]]:
     """(year, kind, scope) of every table title: "2026年预算单位财务收支预算总表" → 2026, budget, unit."""
     readings: list[tuple[int | None, str, str]] = []
-    for segment in find_segments(SourceText(lines=lines, pages=0)):
+    for segment in segments:
         squeezed = segment.title
         year = _year().search(squeezed)
         kinds = [k for word, k in _words()["kinds"].items() if word in squeezed]
