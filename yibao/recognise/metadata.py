@@ -113,7 +113,7 @@ def cover_text(lines: list[Line]) -> str:
 
 
 def read_cover(cover: str) -> CoverReading:
-    """The body, year, kind and scope a cover names: "上海市普陀区财政局2024年度部门决算"."""
+    """The body, year, kind and scope a cover names: "某市某区财政局2024年度部门决算"."""
     found = _cover_phrase().search(cover)
     if found is None:
         return CoverReading()
@@ -129,10 +129,10 @@ def read_cover(cover: str) -> CoverReading:
 
 
 def body_name(text: str) -> str:
-    """The body's name in a piece of cover text, or "" when it names none ("上海市普陀区")."""
+    """The body's name in a piece of cover text, or "" when it names none ("某市某区")."""
     own = re.compile(_words()["own_suffix"] + "$")
     name = text
-    for _ in range(2):  # "北京市医疗保障局部门": the kind's 部门 / 单位 printed twice
+    for _ in range(2):  # "某市医疗保障局部门": the kind's 部门 / 单位 printed twice
         if own.search(name):
             return name if _ends_as_body(own.sub("", name)) else ""
         if _ends_as_body(name):
@@ -169,7 +169,7 @@ def _names(lines: list[Line]) -> list[str]:
 
 def _most_named(lines: list[Line]) -> str:
     """The body the text names most often, for a text with neither cover nor labels (a document
-    that opens with its tables: "447001承德市双桥区医疗保障局本级 预算年度：2024")."""
+    that opens with its tables: "447001某区医疗保障局本级 预算年度：2024")."""
     return _most_frequent(_names(lines))
 
 
@@ -246,7 +246,7 @@ def consolidated(body: str, scope: str, lines: list[Line]) -> bool:
 
 
 def _numbered(text: str) -> int:
-    """How many entries a numbered list has: "1上海市…2上海市…3上海市…" → 3."""
+    """How many entries a numbered list has: "1某市…2某市…3某市…" → 3."""
     count, position = 0, 0
     while True:
         found = re.compile(rf"(?<!\d){count + 1}(?=[\u4e00-\u9fff])").search(text, position)

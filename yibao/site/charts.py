@@ -146,7 +146,7 @@ def pages_text(pages: Iterable[str]) -> str:
 
 
 def source_line(document: str, where: str, pages: str) -> str:
-    """'来源：鞍山市医疗保障局《2025年部门预算》收支总表第 3 页 · 医保局预算公开数据整理'."""
+    """'来源：某市医疗保障局《2025年部门预算》收支总表第 3 页 · 医保局预算公开数据整理'."""
     place = "".join(part for part in (where, pages) if part)
     return f"来源：{document}{place} · {SITE_NAME}整理"
 

@@ -199,7 +199,7 @@ class SiteWriter:
 
     @staticmethod
     def chart_csv(chart: ch.Chart) -> str:
-        """Named after what it holds: 鞍山市医疗保障局-2025年部门预算-支出功能分类.csv."""
+        """Named after what it holds: 某市医疗保障局-2025年部门预算-支出功能分类.csv."""
         return f"{CHART_CSV_DIR}/{chart.csv_name or chart.chart_id}.csv"
 
     def with_csv(self, charts: Sequence[ch.Chart | None]) -> list[ch.Chart]:

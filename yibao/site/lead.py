@@ -86,7 +86,7 @@ def largest_item(items: list[Row]) -> Row | None:
 
 
 def build_lead(subject: str, figures: Row | None, items: list[Row]) -> Lead:
-    """Sentences and cards for one document; `subject` reads like '鞍山市医疗保障局2025年部门预算'."""
+    """Sentences and cards for one document; `subject` reads like '某市医疗保障局2025年部门预算'."""
     total = document_total(figures)
     basic = key_figure(figures, "basic_expenditure")
     project = key_figure(figures, "project_expenditure")

@@ -77,7 +77,7 @@ def shown_name(row: Row, clean: dict[tuple[str, str], str]) -> str:
 
 
 def place_forms(place: str) -> list[str]:
-    """'鞍山市' → ['鞍山市', '鞍山']; '承德市双桥区' → ['承德市双桥区', '承德双桥', '双桥区', '双桥']."""
+    """'甲市' → ['甲市', '甲']; '甲市乙区' → ['甲市乙区', '甲乙', '乙区', '乙']."""
     forms = [place]
     bare = DIVISION.sub("", place)
     if bare and bare != place:
