@@ -8,7 +8,6 @@ so one bad file never stops the others.
 from __future__ import annotations
 
 import hashlib
-import re
 import stat
 import traceback
 from dataclasses import replace
@@ -46,10 +45,9 @@ from yibao.recognise import metadata as meta
 from yibao.recognise.narrative import document_narrative, stated_changes
 from yibao.recognise.titles import Segment, segments_of
 from yibao.recognise.units import document_unit, printed_unit
-from yibao.reference import load_data
 from yibao.text import squeeze
 from yibao.validate import validate
-from yibao.validate.scorecard import scorecard
+from yibao.validate.scorecard import empty_note, scorecard
 from yibao.validate.years import checks_across_years as checks_across_years  # for the build, once all are read
 
 REQUIRED_TABLES = (
@@ -306,18 +304,13 @@ def _list_table(segment: Segment, number: int, found: int) -> Table | None:
     """Project and performance tables are listed as tables too (their rows live in projects and
     performance_targets); `found` counts the projects or targets read from it. One that reads
     none but says why (故此表无数据, 本表无数据 …) is printed empty."""
-    says_empty = any(_EMPTY_NOTE.search(squeeze(line.text)) for line in segment.lines)
-    if not found and not says_empty:
+    if not found and not any(empty_note().search(squeeze(line.text)) for line in segment.lines):
         return None
     table = Table(number, segment.kind.table_id, segment.title, "", segment.title_line.page, segment.title_line.number)
     table.listed = found
     if not found:
         table.status = TableStatus.EMPTY
     return table
-
-
-# the words that explain why a printed table has no amounts (the scorecard's evidence of it too)
-_EMPTY_NOTE = re.compile("|".join(f"(?:{w})" for w in load_data("scorecard.yml")["empty_explanation"]))
 
 
 def _units(tables: list[Table]) -> None:

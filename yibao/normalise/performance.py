@@ -145,6 +145,10 @@ def _performance_from_cells(segment: Segment, lines: list[Line]) -> tuple[list[P
     return projects, targets
 
 
+# a header row names at least two columns, one of them the project's or an indicator's
+_INDICATOR_OR_PROJECT = {"project", "level1", "level3", "indicator", "value"}
+
+
 def _performance_by_columns(
     segment: Segment, lines: list[Line], problems: list[Problem]
 ) -> tuple[list[Project], list[PerformanceTarget]]:
@@ -191,10 +195,6 @@ def _performance_by_columns(
     return state.projects, state.targets
 
 
-# a header row names at least two columns, one of them the project's or an indicator's
-_INDICATOR_OR_PROJECT = {"project", "level1", "level3", "indicator", "value"}
-
-
 def _head(text: str, heads: str) -> str:
     return next((h for h in WORDS.words(heads) if text.startswith(h)), "")
 
@@ -230,17 +230,16 @@ class _CellsState:
         part of a project whose name cell spans several (Beijing's 预算12表): which project it is
         the page does not say row by row, so it is reported, not guessed."""
         amount = record.get("amount", "")
-        value = parse_amount(amount) if is_amount(amount) else None
         if not name:
-            where = f"{line.page}"
             self.problems.append(
-                Problem("warning", say("performance.amount_without_name", page=where, amount=amount),
+                Problem("warning", say("performance.amount_without_name", page=line.page, amount=amount),
                         self.segment.kind.table_id, line.page, line.number)
             )  # fmt: skip
             return
         unit = squeeze(record.get("unit", "")) or self.unit
         self.project, self.activity, self.above = name, "", {"level1": "", "level2": ""}
         description = join_text([record.get("description", "")])
+        value = parse_amount(amount) if is_amount(amount) else None
         self.current = Project(
             len(self.projects) + 1, name, unit, value, description, self.segment.kind.table_id, line.page, line.number
         )

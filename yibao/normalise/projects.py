@@ -52,10 +52,11 @@ def _projects_from_cells(segment: Segment, lines: list[Line]) -> list[Project]:
     names = WORDS.words("project_name")
     headings: dict[int | None, set[int]] = {}
     for line in lines:
-        is_header_row = any(word in squeeze(line.text) for word in names)
+        is_header_row = _names_columns(line)
         if is_header_row and "\t" in line.text:
             at = _header_index([p.strip() for p in line.text.split("\t")], *names)
-            headings[at] = heading_rows(lines, at)
+            if at not in headings:  # the header repeated on every page names the same column
+                headings[at] = heading_rows(lines, at)
         parts = [p.strip() for p in line.text.split("\t")]
         if "\t" in line.text and is_header_line(line.text) and not is_header_row and name_at is not None:
             # a header's lower row: the amount column may be named only here (2026年预算 / 总计)

@@ -153,14 +153,15 @@ def _note_end(table: Table, document: Document) -> int:
 
 
 @cache
-def _empty_words() -> re.Pattern[str]:
+def empty_note() -> re.Pattern[str]:
+    """The words that explain why a printed table has no amounts (本表无数据, 本部门无政府性基金 …)."""
     return re.compile("|".join(f"(?:{w})" for w in reference()["empty_explanation"]))
 
 
 def _explanation_of_empty(table: Table, evidence: Evidence) -> tuple[int, int, str] | None:
     """The note that says why the table is empty: printed inside the table (本表无数据), or a
     sentence of the text that names the table's subject (本部门无政府性基金收支)."""
-    words = _empty_words()
+    words = empty_note()
     end = _note_end(table, evidence.document)
     for line in evidence.source.lines:
         if table.first_line <= line.number < end and words.search(line.text):
