@@ -43,7 +43,7 @@ from yibao.normalise.summary import read_summary
 from yibao.normalise.three_public import read_three_public
 from yibao.recognise import metadata as meta
 from yibao.recognise.narrative import document_narrative, stated_changes
-from yibao.recognise.titles import Segment, segments_of
+from yibao.recognise.titles import Segment, find_segments
 from yibao.recognise.units import document_unit, printed_unit
 from yibao.text import squeeze
 from yibao.validate import validate
@@ -179,9 +179,10 @@ def read_document(
         places = [document.where(page) for page in source.ocr_pages]
         pages = ", ".join(f"{file} {page}" if document.parts else str(page) for file, page, _ in places)
         document.problems.append(Problem("warning", say("ocr.pages_read", pages=pages)))
-    document.metadata = meta.apply_overrides(meta.infer(source), overrides)
+    segments = find_segments(source)  # the titles tell the metadata too: found once
+    document.metadata = meta.apply_overrides(meta.infer(source, segments), overrides)
     try:
-        read_tables(document, source, parts)
+        read_tables(document, source, parts, segments)
     except MemoryError:
         raise
     except Exception as error:
@@ -218,15 +219,21 @@ def _overrides(path: Path) -> dict[str, object]:
         raise file_error(error) from error
 
 
-def read_tables(document: Document, source: SourceText, parts: list[SourceText] | None = None) -> None:
-    """The tables of `source`; with `parts` (the files of one disclosure, each as read, and
-    `document.parts` saying where each begins in `source`) those of each file, read in that file
-    alone and then placed in the document's pages and lines."""
+def read_tables(
+    document: Document,
+    source: SourceText,
+    parts: list[SourceText] | None = None,
+    segments: list[Segment] | None = None,
+) -> None:
+    """The tables of `source` (its `segments`, when found already); with `parts` (the files of
+    one disclosure, each as read, and `document.parts` saying where each begins in `source`)
+    those of each file, read in that file alone and then placed in the document's pages and
+    lines."""
     projects: list[Project] = []
     offsets = [(p.page_offset, p.line_offset) for p in document.parts] if parts else [(0, 0)]
     for part, (pages, lines) in zip(parts or [source], offsets, strict=True):
         tables, problems, targets = len(document.tables), len(document.problems), len(document.targets)
-        found = _read_segments(document, part)
+        found = _read_segments(document, segments if segments is not None and not parts else find_segments(part))
         if pages or lines:
             placed: list[Table | Row | Problem | PerformanceTarget | Project] = [
                 *document.tables[tables:], *document.problems[problems:], *document.targets[targets:], *found,
@@ -246,12 +253,13 @@ def read_tables(document: Document, source: SourceText, parts: list[SourceText] 
     ]
 
 
-def _read_segments(document: Document, source: SourceText) -> list[Project]:
-    """Every table of `source` into `document` (its problems and targets too); the projects."""
+def _read_segments(document: Document, segments: list[Segment]) -> list[Project]:
+    """Every table of a source (its `segments`) into `document` (its problems and targets too);
+    the projects."""
     table_projects: list[Project] = []
     listed_projects: list[Project] = []
     known: dict[str, KnownRows] = {}  # classification → rows placed with certainty, by code
-    for segment in segments_of(source):
+    for segment in segments:
         kind = segment.kind.kind
         if kind in SCREENED_KINDS:
             segment = screened(segment, document.problems)

@@ -57,9 +57,3 @@ class SourceText:
     grids: dict[str, Grid] = field(default_factory=dict)
     ocr_pages: tuple[int, ...] = ()  # pages read by OCR (no usable text layer)
     active_content: tuple[str, ...] = ()  # PDF only: javascript, launch_action, attachment, … (pdf_safety)
-
-    def __getstate__(self) -> dict[str, object]:
-        """Pickled without what was found in it for one reading (`titles.segments_of`)."""
-        state = dict(self.__dict__)
-        state.pop("_segments", None)
-        return state

@@ -23,7 +23,7 @@ from functools import cache
 from typing import Any
 
 from yibao.model import Line, Metadata, SourceText
-from yibao.recognise.titles import Segment, match_title, segments_of
+from yibao.recognise.titles import Segment, find_segments, match_title
 from yibao.reference import load_data, vocabulary
 from yibao.text import squeeze
 
@@ -70,11 +70,13 @@ class CoverReading:
     scope: str = ""
 
 
-def infer(source: SourceText) -> Metadata:
+def infer(source: SourceText, segments: list[Segment] | None = None) -> Metadata:
+    """The metadata the text says; `segments`, its tables as found (`find_segments`), when the
+    caller has them."""
     lines = source.lines
     cover = read_cover(cover_text(lines))
     labelled = labelled_bodies(lines)
-    titles = title_readings(segments_of(source))
+    titles = title_readings(segments if segments is not None else find_segments(source))
     labelled = [(_full_name(name, lines), scope) for name, scope in labelled]
     body = formal_name(cover.body or _most_frequent([name for name, _ in labelled]) or _most_named(lines))
     label_scope = next((scope for name, scope in labelled if name == body), "")

@@ -133,15 +133,6 @@ def page_numbers(lines: list[Line]) -> set[int]:
     }
 
 
-def segments_of(source: SourceText) -> list[Segment]:
-    """`find_segments(source)`, found once per source: the metadata (the titles' years and kinds)
-    and the tables both ask. Segments are read, never changed, by their readers."""
-    found = source.__dict__.get("_segments")
-    if found is None:
-        found = source.__dict__["_segments"] = find_segments(source)
-    return list(found)
-
-
 def find_segments(source: SourceText) -> list[Segment]:
     segments: list[Segment] = []
     current: Segment | None = None
