@@ -156,7 +156,9 @@ def test_default_limits_are_the_stated_ones(monkeypatch: pytest.MonkeyPatch) -> 
 # --------------------------------------------------------------------------- killing the build
 
 
-def many_sources(root: Path, count: int = 24) -> Path:
+def many_sources(root: Path, count: int = 400) -> Path:
+    """Enough documents that the build is still reading when it is killed, however busy the
+    machine (the parse of 24 took about a second and a slow test could kill it too late)."""
     sources = root / "many"
     sources.mkdir(parents=True)
     text = SHUANGYASHAN.read_text(encoding="utf-8")
